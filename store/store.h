@@ -202,4 +202,339 @@ struct join_request {
  * changes nothing.  Stores the new member's id. */
 int store_join(struct store *st, const struct join_request *req, int64_t *account_id);
 
+/* ======================================================================
+ * The camp's model (issue 4): posts, relationships, timelines, the rules
+ * of who may see what.  Everything below is read through a `viewer`, and
+ * every decision about visibility is made by audience.c alone.
+ * ==================================================================== */
+
+/* A short description of an account, embedded in posts and lists. */
+struct account_brief {
+	int64_t id;
+	char *username;
+	char *domain; /* NULL for members */
+	char *display_name;
+	char *uri;    /* remote actor id; NULL for members */
+};
+void account_brief_free(struct account_brief *b);
+/* "alice" or "bob@example.social"; caller frees. */
+char *account_brief_acct(const struct account_brief *b);
+
+/* Finds an account by "name" (member) or "name@domain" (a member when
+ * the domain is this camp's `local_domain`, else a known remote account).
+ * A leading '@' is allowed.  CAMP_ENOENT when unknown. */
+int account_find(struct store *st, const char *acct, const char *local_domain,
+		 struct account *out);
+/* Creates or updates a remote account known by its actor uri; stores the
+ * id.  Federation fills the rest of the actor (inbox, keys) itself. */
+int account_upsert_remote(struct store *st, const char *uri, const char *username,
+			  const char *domain, const char *display_name,
+			  const char *bio, int locked, int64_t *id);
+/* Deletes an account and everything that is only its own (posts, boosts,
+ * favourites, follows, keys); other people's posts that replied to it
+ * stay.  For a member this is leaving the camp. */
+int account_delete(struct store *st, int64_t id);
+
+/* ---- audience.c: who may see what (DESIGN §3, the one place) --------- */
+
+/* Whoever is looking: a member of this camp, a remote actor (a signed
+ * request), or nobody in particular (an anonymous fetch).  Loads the
+ * viewer's follows, blocks and mutes once, so checking many posts is
+ * cheap.  Owned by the caller (viewer_free). */
+struct viewer;
+int viewer_member(struct store *st, int64_t account_id, struct viewer **out);
+int viewer_remote(struct store *st, int64_t remote_account_id, struct viewer **out);
+struct viewer *viewer_anonymous(void);
+void viewer_free(struct viewer *v);
+int64_t viewer_account_id(const struct viewer *v); /* 0 for anonymous */
+
+/* Sets *yes to whether v may see post_id (a missing post is CAMP_ENOENT).
+ * Boosts are seen only when the boosted post is. */
+int audience_can_see(struct store *st, struct viewer *v, int64_t post_id, int *yes);
+
+/* The remote accounts a post must be delivered to: nobody for camp-only
+ * posts, ever; followers and mentioned actors for public, unlisted and
+ * followers; mentioned actors for direct; only actors on trusted camps
+ * for neighborhood.  *ids is caller-freed.  Blocked actors are left
+ * out. */
+int audience_remote_recipients(struct store *st, int64_t post_id, int64_t **ids, int *n);
+/* Whether a post may ever be shown outside this camp (not camp-only, and
+ * for a boost, neither is the boosted post). */
+int audience_may_federate(struct store *st, int64_t post_id, int *yes);
+
+/* The camps this camp trusts (neighbors).  Empty until neighborhoods
+ * land; the audience rules already take it into account. */
+int neighbors_list(struct store *st, char ***domains, int *n);
+
+/* ---- text.c: mentions, hashtags and links, parsed once at posting ---- */
+
+enum entity_kind { ENTITY_MENTION, ENTITY_TAG, ENTITY_URL };
+struct entity {
+	enum entity_kind kind;
+	int start, end;     /* byte offsets into the content */
+	char *value;        /* acct, lowercase tag (no #), or URL */
+	int64_t account_id; /* mentions: the account; 0 otherwise */
+};
+/* Parses content into entities.  Mentions are resolved with account_find
+ * (local_domain names this camp); an unknown one is left as text.
+ * Caller frees with entities_free. */
+int text_parse(struct store *st, const char *content, const char *local_domain,
+	       struct entity **out, int *n);
+void entities_free(struct entity *e, int n);
+
+/* ---- post.c: posts, edits, deletes, boosts, favourites --------------- */
+
+struct post {
+	int64_t id;
+	struct account_brief author;
+	char *uri; /* remote posts' ActivityPub id; NULL for local ones */
+	char *url; /* remote posts' web page; NULL for local ones */
+	char *content; /* plain text as typed, or remote HTML reduced to text */
+	char *cw;      /* "" when none */
+	enum visibility visibility;
+	int local;
+	int64_t in_reply_to_id;  /* 0: not a reply, or the parent is unknown */
+	char *in_reply_to_uri;   /* parent's uri when it is remote, or NULL */
+	struct account_brief in_reply_to_author; /* id 0 when unknown */
+	int64_t thread_id; /* the root of its thread (itself when a root) */
+	int64_t created_at, edited_at;
+	int replies, boosts, favourites; /* counts */
+	int favourited, boosted;         /* by the viewer */
+	struct entity *entities;
+	int nentities;
+	struct post *boost_of; /* set when this post is a boost */
+	int depth; /* in a thread listing: 0 for the focus or a root */
+};
+void post_free(struct post *p);
+
+struct post_new {
+	int64_t author_id;
+	const char *content;
+	const char *cw;          /* NULL or "": none */
+	int visibility;          /* -1: the default (see post_create) */
+	int64_t in_reply_to_id;  /* 0: none */
+	const char *in_reply_to_uri; /* remote parent not stored here */
+	long max_chars;          /* 0: no limit (remote posts) */
+	const char *local_domain;
+	/* Remote posts only: */
+	const char *uri, *url;
+	int64_t created_at;      /* 0: now */
+	const int64_t *extra_mentions; /* addressees from to/cc/tag */
+	int nextra_mentions;
+	const char *const *extra_tags;
+	int nextra_tags;
+};
+
+/* Result flags of post_create. */
+enum { POST_WIDENED = 1 /* a reply made wider than its camp-only parent */ };
+
+/* Creates a post in one transaction: validates (UTF-8, length in code
+ * points, not empty), parses entities, picks the default visibility (a
+ * reply to a camp-only post is camp-only; a reply never defaults wider
+ * than its parent; else the author's default), records mentions and
+ * tags, fans it out to home timelines, and notifies local members.  A
+ * reply to a post the author may not see is refused.  Stores the new id
+ * and POST_* flags. */
+int post_create(struct store *st, const struct post_new *req, int64_t *id, int *flags);
+/* Loads a post as v sees it; CAMP_ENOENT when missing or not visible. */
+int post_get(struct store *st, struct viewer *v, int64_t id, struct post *out);
+/* Finds a post by its ActivityPub uri (remote posts). */
+int post_find_uri(struct store *st, const char *uri, int64_t *id);
+/* Edits the author's own post: keeps the old text in the history,
+ * re-parses entities.  Visibility never changes. */
+int post_edit(struct store *st, int64_t actor_id, int64_t post_id, const char *content,
+	      const char *cw, long max_chars, const char *local_domain);
+struct post_version {
+	char *content, *cw;
+	int64_t at; /* when this version was replaced */
+};
+/* Earlier versions, oldest first, if v may see the post. */
+int post_history(struct store *st, struct viewer *v, int64_t post_id,
+		 struct post_version **out, int *n);
+void post_history_free(struct post_version *h, int n);
+/* Deletes a post (its author, or an admin for a member's post): gone
+ * from every timeline; boosts of it go too; replies stay. */
+int post_delete(struct store *st, int64_t actor_id, int64_t post_id);
+/* Boosts: only public and unlisted posts by others, any non-direct post
+ * of one's own; the boost has the boosted post's visibility.  Boosting
+ * twice is CAMP_EEXIST.  uri is for remote boosts (Announce id). */
+int post_boost(struct store *st, int64_t actor_id, int64_t post_id, const char *uri,
+	       int64_t *boost_id);
+int post_unboost(struct store *st, int64_t actor_id, int64_t post_id);
+int post_fav(struct store *st, int64_t actor_id, int64_t post_id);
+int post_unfav(struct store *st, int64_t actor_id, int64_t post_id);
+
+/* ---- follow.c: follows, mutes, blocks -------------------------------- */
+
+enum follow_state { FOLLOW_NONE, FOLLOW_PENDING, FOLLOW_ACCEPTED };
+
+/* follower follows target: accepted at once for an unlocked member,
+ * pending for a locked member or any remote account (until Accept).
+ * Refused across a block.  Stores the resulting state. */
+int follow_request(struct store *st, int64_t follower, int64_t target,
+		   const char *uri, enum follow_state *state);
+/* The remote Follow activity's id, kept to answer it with Accept/Reject;
+ * *uri is NULL for local follows.  Caller frees. */
+int follow_uri(struct store *st, int64_t follower, int64_t target, char **uri);
+/* target (a member, or a remote account's Accept) accepts or rejects. */
+int follow_accept(struct store *st, int64_t target, int64_t follower);
+int follow_reject(struct store *st, int64_t target, int64_t follower);
+int unfollow(struct store *st, int64_t follower, int64_t target);
+int follow_get(struct store *st, int64_t follower, int64_t target,
+	       enum follow_state *state);
+int mute_set(struct store *st, int64_t account_id, int64_t target, int on);
+/* Blocking removes follows both ways and hides each from the other. */
+int block_set(struct store *st, int64_t account_id, int64_t target, int on);
+
+struct relationship {
+	enum follow_state following, followed_by;
+	int muting, blocking, blocked_by;
+};
+int relationship_get(struct store *st, int64_t me, int64_t other, struct relationship *r);
+/* Accounts following target (accepted), members and remote; caller frees. */
+int followers_list(struct store *st, int64_t target, int64_t **ids, int *n);
+/* Pending follow requests to a member. */
+int follow_requests_list(struct store *st, int64_t target, int64_t **ids, int *n);
+
+/* ---- timeline.c: timelines, threads, notifications, DMs ------------- */
+
+enum timeline_kind {
+	TL_HOME,      /* own posts, followed accounts' posts and boosts */
+	TL_CAMP,      /* members' public, camp and neighborhood posts */
+	TL_FEDERATED, /* every public post the camp knows */
+	TL_PROFILE,   /* one account's posts and boosts */
+	TL_HASHTAG,   /* posts with a tag */
+};
+/* Parses "home", "camp", ...; -1 if unknown. */
+int timeline_kind_parse(const char *name);
+
+struct timeline_query {
+	enum timeline_kind kind;
+	int64_t account_id; /* TL_PROFILE */
+	const char *tag;    /* TL_HASHTAG, without '#' */
+	int64_t max_id;     /* 0: newest; else only ids below it */
+	int limit;          /* 1..200 */
+};
+struct post_list {
+	struct post *items;
+	int n;
+};
+void post_list_free(struct post_list *l);
+
+/* Newest first, as v sees it (muted accounts left out of every timeline
+ * but the muted account's own profile). */
+int timeline_get(struct store *st, struct viewer *v, const struct timeline_query *q,
+		 struct post_list *out);
+/* A post with its visible ancestors (root first) and descendants (in
+ * thread order, each with its depth below the focus). */
+int thread_get(struct store *st, struct viewer *v, int64_t post_id,
+	       struct post_list *ancestors, struct post *focus,
+	       struct post_list *descendants);
+
+enum notification_kind {
+	NOTIFY_MENTION,
+	NOTIFY_REPLY,
+	NOTIFY_FOLLOW,
+	NOTIFY_FOLLOW_REQUEST,
+	NOTIFY_BOOST,
+	NOTIFY_FAVOURITE,
+	NOTIFY_KIND_COUNT
+};
+const char *notification_kind_name(enum notification_kind k);
+struct notification {
+	int64_t id;
+	enum notification_kind kind;
+	struct account_brief from;
+	struct post *post; /* NULL for follows */
+	int64_t created_at;
+	int unread;
+};
+struct notification_list {
+	struct notification *items;
+	int n;
+};
+void notification_list_free(struct notification_list *l);
+int notifications_get(struct store *st, struct viewer *v, int64_t max_id, int limit,
+		      struct notification_list *out);
+int notifications_unread(struct store *st, struct viewer *v, int64_t *count);
+/* Marks every notification up to and including upto_id (0: all) read. */
+int notifications_mark_read(struct store *st, int64_t account_id, int64_t upto_id);
+
+/* Direct messages, grouped by the set of people in them. */
+struct conversation {
+	struct account_brief *with; /* everyone but the viewer */
+	int nwith;
+	struct post last;
+	int count;
+};
+struct conversation_list {
+	struct conversation *items;
+	int n;
+};
+void conversation_list_free(struct conversation_list *l);
+int dm_conversations(struct store *st, struct viewer *v, int limit,
+		     struct conversation_list *out);
+/* The DMs between v and exactly the accounts of a conversation, newest
+ * first. */
+int dm_conversation_posts(struct store *st, struct viewer *v, int64_t post_id,
+			  int64_t max_id, int limit, struct post_list *out);
+
+/* ---- directory.c: the member directory ------------------------------- */
+struct directory_entry {
+	struct account account;
+	int follows_you, you_follow;
+	int64_t posts;
+};
+int directory_list(struct store *st, int64_t viewer_id, struct directory_entry **out,
+		   int *n);
+void directory_free(struct directory_entry *e, int n);
+
+/* ---- outbox.c: what must leave the camp ------------------------------
+ * Every change a member makes that remote servers must hear about is
+ * recorded here in the same transaction as the change itself, with its
+ * remote recipients already decided by audience.c.  The federation child
+ * turns each item into an activity and delivery jobs.  Camp-only posts
+ * never produce an item.  Actions of remote actors never do either. */
+enum outbox_kind {
+	OUTBOX_CREATE,      /* post_id: a new post (or reply) */
+	OUTBOX_UPDATE,      /* post_id: an edited post */
+	OUTBOX_DELETE,      /* post_id (row gone), actor_id: a deleted post */
+	OUTBOX_ANNOUNCE,    /* post_id: the boost's own id */
+	OUTBOX_UNDO_ANNOUNCE, /* post_id: the deleted boost's id; object: boosted */
+	OUTBOX_LIKE,        /* target_post: the liked post */
+	OUTBOX_UNDO_LIKE,
+	OUTBOX_FOLLOW,      /* target_id: the remote account */
+	OUTBOX_UNDO_FOLLOW,
+	OUTBOX_ACCEPT,      /* target_id: the remote follower; uri: their Follow */
+	OUTBOX_REJECT,
+	OUTBOX_BLOCK,       /* target_id */
+	OUTBOX_UNDO_BLOCK,
+	OUTBOX_UPDATE_PERSON, /* actor_id: a member changed their profile */
+	OUTBOX_DELETE_PERSON, /* actor_id: a member left */
+	OUTBOX_KIND_COUNT
+};
+const char *outbox_kind_name(enum outbox_kind k);
+struct outbox_item {
+	int64_t id;
+	enum outbox_kind kind;
+	int64_t actor_id;    /* the member acting */
+	int64_t post_id;     /* see the kinds above; 0 if none */
+	int64_t object_post_id; /* the boosted/liked post, 0 if none */
+	char *object_uri;    /* remote object's uri or the Follow's id, or NULL */
+	int64_t target_id;   /* remote account, 0 if none */
+	int64_t created_at;
+	int64_t *recipients; /* remote account ids */
+	int nrecipients;
+};
+/* Items not yet handed to the federation child, oldest first. */
+int outbox_pending(struct store *st, int limit, struct outbox_item **items, int *n);
+void outbox_items_free(struct outbox_item *items, int n);
+/* Marks an item as turned into delivery jobs (call in the same
+ * transaction that creates them). */
+int outbox_done(struct store *st, int64_t id);
+
+/* ---- poll: noticing changes made by other processes ------------------ */
+/* Largest post id, for "N new" markers. */
+int post_max_id(struct store *st, int64_t *id);
+
 #endif
