@@ -10,6 +10,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define USERNAME_MAX 30
 #define DISPLAY_NAME_MAX 60 /* code points */
@@ -74,7 +75,7 @@ void username_fold(const char *name, char *out, size_t outlen)
 #define ACCOUNT_COLUMNS                                                  \
 	"id, username, domain, display_name, bio, is_admin, locked,"     \
 	" default_visibility, created_at, suspended_at, suspend_reason," \
-	" coc_accepted_at, onboarded_at, welcome_note"
+	" coc_accepted_at, onboarded_at, welcome_note, deleted_at"
 
 static void account_from_row(sqlite3_stmt *s, struct account *a)
 {
@@ -92,6 +93,7 @@ static void account_from_row(sqlite3_stmt *s, struct account *a)
 	a->coc_accepted_at = sqlite3_column_int64(s, 11);
 	a->onboarded_at = sqlite3_column_int64(s, 12);
 	a->welcome_note = col_text(s, 13);
+	a->deleted_at = sqlite3_column_int64(s, 14);
 }
 
 /* Steps a prepared one-row account query into out. */
@@ -149,7 +151,8 @@ void account_free(struct account *a)
 
 int account_count_members(struct store *st, int64_t *count)
 {
-	static const char sql[] = "SELECT count(*) FROM accounts WHERE domain IS NULL";
+	static const char sql[] =
+		"SELECT count(*) FROM accounts WHERE domain IS NULL AND deleted_at = 0";
 	sqlite3_stmt *s;
 	int r;
 
@@ -250,4 +253,283 @@ int account_set_onboarded(struct store *st, int64_t id)
 	static const char sql[] = "UPDATE accounts SET onboarded_at = ? WHERE id = ?";
 
 	return account_stamp(st, sql, id);
+}
+
+/* ---- briefs, lookups, remote accounts, leaving ------------------------- */
+
+void account_brief_free(struct account_brief *b)
+{
+	free(b->username);
+	free(b->domain);
+	free(b->display_name);
+	free(b->uri);
+	memset(b, 0, sizeof *b);
+}
+
+char *account_brief_acct(const struct account_brief *b)
+{
+	if (b->domain)
+		return xasprintf("%s@%s", b->username, b->domain);
+	return xstrdup(b->username ? b->username : "");
+}
+
+int account_brief_get(struct store *st, int64_t id, struct account_brief *b)
+{
+	static const char sql[] =
+		"SELECT username, domain, display_name, uri FROM accounts WHERE id = ?";
+	sqlite3_stmt *s;
+	int r, rc;
+
+	memset(b, 0, sizeof *b);
+	if (id == 0)
+		return 0;
+	if ((r = stmt_prep(st, sql, &s)) != 0)
+		return r;
+	sqlite3_bind_int64(s, 1, id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		b->id = id;
+		b->username = col_text(s, 0);
+		b->domain = col_text_or_null(s, 1);
+		b->display_name = col_text(s, 2);
+		b->uri = col_text_or_null(s, 3);
+	} else if (rc == SQLITE_DONE) {
+		r = err_set(CAMP_ENOENT, "no such account");
+	} else {
+		r = store_dberr(st, "reading an account");
+	}
+	return stmt_done(s, r);
+}
+
+int account_is_member(struct store *st, int64_t id)
+{
+	static const char sql[] = "SELECT domain IS NULL FROM accounts WHERE id = ?";
+	sqlite3_stmt *s;
+	int r, rc;
+
+	if ((r = stmt_prep(st, sql, &s)) != 0)
+		return r;
+	sqlite3_bind_int64(s, 1, id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		r = sqlite3_column_int(s, 0);
+	else if (rc == SQLITE_DONE)
+		r = err_set(CAMP_ENOENT, "no such account");
+	else
+		r = store_dberr(st, "reading an account");
+	return stmt_done(s, r);
+}
+
+int account_find(struct store *st, const char *acct, const char *local_domain,
+		 struct account *out)
+{
+	static const char sql[] = "SELECT " ACCOUNT_COLUMNS
+				  " FROM accounts WHERE username = ? AND domain = ?";
+	const char *at;
+	sqlite3_stmt *s;
+	int r;
+
+	memset(out, 0, sizeof *out);
+	if (acct[0] == '@')
+		acct++;
+	at = strchr(acct, '@');
+	if (at == NULL || (local_domain && strcasecmp(at + 1, local_domain) == 0)) {
+		char *name = at ? xstrndup(acct, (size_t)(at - acct)) : xstrdup(acct);
+		r = account_get_member(st, name, out);
+		free(name);
+		return r;
+	}
+	if ((r = stmt_prep(st, sql, &s)) != 0)
+		return r;
+	sqlite3_bind_text(s, 1, acct, (int)(at - acct), SQLITE_TRANSIENT);
+	bind_text(s, 2, at + 1);
+	if ((r = account_fetch(st, s, out)) == CAMP_ENOENT)
+		err_set(r, "no known account %s", acct);
+	return r;
+}
+
+/* Cuts a remote string to at most max code points at a character
+ * boundary; refuses invalid UTF-8.  Returns a copy the caller frees. */
+static int remote_text(const char *what, const char *v, size_t max, char **out)
+{
+	size_t n = v ? strlen(v) : 0, cps = 0, i = 0;
+
+	*out = NULL;
+	if (v && !utf8_valid(v, n, NULL))
+		return err_set(CAMP_EINVAL, "the remote %s is not valid UTF-8", what);
+	while (i < n && cps < max) {
+		i++;
+		while (i < n && ((unsigned char)v[i] & 0xC0) == 0x80)
+			i++;
+		cps++;
+	}
+	*out = xstrndup(v ? v : "", i);
+	return 0;
+}
+
+/* Finds a remote account by uri, or else by username and domain. */
+static int remote_lookup(struct store *st, const char *uri, const char *username,
+			 const char *domain, int64_t *id)
+{
+	static const char sql[] = "SELECT id FROM accounts WHERE uri = ?"
+				  " UNION ALL SELECT id FROM accounts"
+				  " WHERE username = ? AND domain = ? LIMIT 1";
+	sqlite3_stmt *s;
+	int r, rc;
+
+	*id = 0;
+	if ((r = stmt_prep(st, sql, &s)) != 0)
+		return r;
+	bind_text(s, 1, uri);
+	bind_text(s, 2, username);
+	bind_text(s, 3, domain);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(s, 0);
+	else if (rc != SQLITE_DONE)
+		r = store_dberr(st, "looking up an account");
+	return stmt_done(s, r);
+}
+
+static int remote_write(struct store *st, int64_t id, const char *uri,
+			const char *username, const char *domain, const char *name,
+			const char *bio, int locked, int64_t *out)
+{
+	static const char ins[] =
+		"INSERT INTO accounts(username, domain, display_name, bio, locked,"
+		" created_at, uri) VALUES (?, ?, ?, ?, ?, ?, ?)";
+	static const char upd[] =
+		"UPDATE accounts SET username = ?, domain = ?, display_name = ?, bio = ?,"
+		" locked = ?, uri = ? WHERE id = ?";
+	sqlite3_stmt *s;
+	int r;
+
+	if ((r = stmt_prep(st, id ? upd : ins, &s)) != 0)
+		return r;
+	bind_text(s, 1, username);
+	bind_text(s, 2, domain);
+	bind_text(s, 3, name);
+	bind_text(s, 4, bio);
+	sqlite3_bind_int(s, 5, locked ? 1 : 0);
+	if (id) {
+		bind_text(s, 6, uri);
+		sqlite3_bind_int64(s, 7, id);
+	} else {
+		sqlite3_bind_int64(s, 6, now_s());
+		bind_text(s, 7, uri);
+	}
+	if (sqlite3_step(s) != SQLITE_DONE)
+		r = store_dberr(st, "saving a remote account");
+	else
+		*out = id ? id : sqlite3_last_insert_rowid(store_db(st));
+	return stmt_done(s, r);
+}
+
+int account_upsert_remote(struct store *st, const char *uri, const char *username,
+			  const char *domain, const char *display_name, const char *bio,
+			  int locked, int64_t *id)
+{
+	char *name = NULL, *about = NULL, *user = NULL, dom[256];
+	int64_t found;
+	int r;
+
+	if (!uri || !username || !domain || !*uri || !*username || !*domain)
+		return err_set(CAMP_EINVAL,
+			       "a remote account needs a uri, a name and a domain");
+	if (strlen(domain) >= sizeof dom || strchr(domain, '@') || strchr(username, '@'))
+		return err_set(CAMP_EINVAL, "bad remote account name %s@%s", username,
+			       domain);
+	username_fold(domain, dom, sizeof dom);
+	if ((r = remote_text("name", display_name, 100, &name)) != 0 ||
+	    (r = remote_text("summary", bio, 5000, &about)) != 0 ||
+	    (r = remote_text("username", username, 100, &user)) != 0)
+		goto out;
+	if ((r = store_begin(st)) != 0)
+		goto out;
+	if ((r = remote_lookup(st, uri, user, dom, &found)) == 0)
+		r = remote_write(st, found, uri, user, dom, name, about, locked, id);
+	if (r == 0)
+		r = store_commit(st);
+	else
+		store_rollback(st);
+out:
+	free(name);
+	free(about);
+	free(user);
+	return r;
+}
+
+/* Removes a leaving member's content and relationships, keeping the
+ * account row as a tombstone (see the schema). */
+static int member_clear(struct store *st, int64_t id)
+{
+	static const char *const sqls[] = {
+		"DELETE FROM posts WHERE account_id = ?1",
+		"DELETE FROM follows WHERE follower_id = ?1 OR target_id = ?1",
+		"DELETE FROM blocks WHERE account_id = ?1 OR target_id = ?1",
+		"DELETE FROM mutes WHERE account_id = ?1 OR target_id = ?1",
+		"DELETE FROM favourites WHERE account_id = ?1",
+		"DELETE FROM notifications WHERE account_id = ?1 OR from_id = ?1",
+		"DELETE FROM home_feed WHERE account_id = ?1",
+		"DELETE FROM ssh_keys WHERE account_id = ?1",
+		"UPDATE accounts SET display_name = '', bio = '', welcome_note = '',"
+		" deleted_at = strftime('%s', 'now') WHERE id = ?1",
+	};
+	sqlite3_stmt *s;
+	int r;
+
+	for (size_t i = 0; i < ARRAY_LEN(sqls); i++) {
+		if ((r = stmt_prep(st, sqls[i], &s)) != 0)
+			return r;
+		sqlite3_bind_int64(s, 1, id);
+		if (sqlite3_step(s) != SQLITE_DONE)
+			r = store_dberr(st, "deleting the account");
+		stmt_done(s, 0);
+		if (r != 0)
+			return r;
+	}
+	return 0;
+}
+
+static int remote_forget(struct store *st, int64_t id)
+{
+	static const char sql[] = "DELETE FROM accounts WHERE id = ?";
+	sqlite3_stmt *s;
+	int r;
+
+	if ((r = stmt_prep(st, sql, &s)) != 0)
+		return r;
+	sqlite3_bind_int64(s, 1, id);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		r = store_dberr(st, "deleting the account");
+	return stmt_done(s, r);
+}
+
+int account_delete(struct store *st, int64_t id)
+{
+	int64_t *recips = NULL;
+	int r, n = 0, member;
+
+	if ((r = store_begin(st)) != 0)
+		return r;
+	if ((member = account_is_member(st, id)) < 0) {
+		r = member;
+		goto out;
+	}
+	if (member) {
+		/* Tell the remote servers that knew the member, then clear. */
+		if ((r = remote_followers(st, id, 1, &recips, &n)) == 0 &&
+		    (r = outbox_add(st, OUTBOX_DELETE_PERSON, id, 0, 0, NULL, 0, recips,
+				    n)) == 0)
+			r = member_clear(st, id);
+	} else {
+		r = remote_forget(st, id);
+	}
+out:
+	free(recips);
+	if (r != 0) {
+		store_rollback(st);
+		return r;
+	}
+	return store_commit(st);
 }

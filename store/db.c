@@ -361,3 +361,53 @@ out:
 	free(tmp);
 	return r;
 }
+
+int query_ids(struct store *st, sqlite3_stmt *s, int64_t **ids, int *n)
+{
+	int rc;
+
+	*ids = NULL;
+	*n = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		ids_push(ids, n, sqlite3_column_int64(s, 0));
+	if (rc != SQLITE_DONE) {
+		free(*ids);
+		*ids = NULL;
+		*n = 0;
+		return stmt_done(s, store_dberr(st, "reading the database"));
+	}
+	return stmt_done(s, 0);
+}
+
+void ids_push(int64_t **ids, int *n, int64_t id)
+{
+	/* Grows at powers of two. */
+	if ((*n & (*n - 1)) == 0)
+		*ids = xrealloc(*ids, sizeof **ids * (size_t)(*n ? *n * 2 : 1));
+	(*ids)[(*n)++] = id;
+}
+
+static int ids_cmp(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+int ids_sort_unique(int64_t *ids, int n)
+{
+	int out = 0;
+
+	if (n == 0)
+		return 0;
+	qsort(ids, (size_t)n, sizeof *ids, ids_cmp);
+	for (int i = 0; i < n; i++)
+		if (out == 0 || ids[out - 1] != ids[i])
+			ids[out++] = ids[i];
+	return out;
+}
+
+int ids_contains(const int64_t *ids, int n, int64_t id)
+{
+	return n > 0 && bsearch(&id, ids, (size_t)n, sizeof *ids, ids_cmp) != NULL;
+}

@@ -28,4 +28,73 @@ char *col_text(sqlite3_stmt *s, int i);
 /* A copy of column i, or NULL for NULL; caller frees. */
 char *col_text_or_null(sqlite3_stmt *s, int i);
 
+/* Steps s (already bound) and collects column 0 of every row into a
+ * caller-freed array.  Resets s. */
+int query_ids(struct store *st, sqlite3_stmt *s, int64_t **ids, int *n);
+/* Appends id to a growable array (for small in-memory sets). */
+void ids_push(int64_t **ids, int *n, int64_t id);
+/* Sorts and removes duplicates; returns the new count. */
+int ids_sort_unique(int64_t *ids, int n);
+/* 1 if id is in the sorted array. */
+int ids_contains(const int64_t *ids, int n, int64_t id);
+
+/* ---- the model's internals ------------------------------------------- */
+
+/* What the audience rules need to know about one post. */
+struct post_meta {
+	int64_t id;
+	int64_t author_id;
+	int64_t boost_of_id;
+	int64_t in_reply_to_id;
+	int64_t thread_id;
+	enum visibility visibility;
+	int local;
+};
+int post_meta_get(struct store *st, int64_t id, struct post_meta *m);
+/* Loads a post that v is already known to see (post.c). */
+int post_load_for(struct store *st, struct viewer *v, int64_t id, struct post *out);
+/* Meta of a post that `actor` may see; CAMP_ENOENT otherwise. */
+int post_meta_visible(struct store *st, int64_t actor, int64_t id, struct post_meta *m);
+/* Checks a post's text and content warning (post.c). */
+int post_text_check(const char *content, const char *cw, long max_chars);
+/* Records an outbox item for post `id` with its audience's remote
+ * recipients (post.c). */
+int post_outbox(struct store *st, enum outbox_kind kind, int64_t actor, int64_t id,
+		int64_t object);
+/* Saves a post's entities and tags (post.c). */
+int post_insert_entities(struct store *st, int64_t id, const struct entity *e, int n);
+/* Appends a post (moved, not copied) to a list (timeline.c). */
+void post_list_push(struct post_list *l, struct post *p);
+/* Runs sql binding ?1 ?2 ?3 to a, b, c, expecting no rows. */
+int exec3(struct store *st, const char *sql, int64_t a, int64_t b, int64_t c);
+/* The audience rule itself (audience.c): may v see the post m? */
+int audience_check(struct store *st, struct viewer *v, const struct post_meta *m,
+		   int *yes);
+/* A member or remote viewer for any account id. */
+int viewer_for_account(struct store *st, int64_t account_id, struct viewer **out);
+/* Whether v has muted the author (timelines leave muted accounts out). */
+int viewer_mutes(const struct viewer *v, int64_t account_id);
+/* Whether v and the account block each other, in either direction. */
+int viewer_blocks(const struct viewer *v, int64_t account_id);
+/* Loads the brief of an account (id 0 leaves *b zeroed). */
+int account_brief_get(struct store *st, int64_t id, struct account_brief *b);
+
+/* feed.c: home timelines, fanned out on write. */
+int feed_fanout(struct store *st, const struct post_meta *m);
+int feed_backfill(struct store *st, int64_t member, int64_t author);
+int feed_forget(struct store *st, int64_t member, int64_t author);
+
+/* notify.c: notifications for members. */
+int notify(struct store *st, int64_t recipient, enum notification_kind kind, int64_t from,
+	   int64_t post_id);
+
+/* outbox.c: records an item with its recipients (nothing when the actor
+ * is not a member or there is nobody to tell). */
+int outbox_add(struct store *st, enum outbox_kind kind, int64_t actor_id, int64_t post_id,
+	       int64_t object_post_id, const char *object_uri, int64_t target_id,
+	       const int64_t *recipients, int n);
+/* The remote followers (and, with following, followed) of a member. */
+int remote_followers(struct store *st, int64_t member, int with_following, int64_t **ids,
+		     int *n);
+
 #endif

@@ -99,6 +99,7 @@ struct account {
 	int64_t coc_accepted_at;
 	int64_t onboarded_at; /* 0 until the first-login pages were seen */
 	char *welcome_note;   /* from the invite; may be "" */
+	int64_t deleted_at;   /* a member who left: 0 unless deleted */
 };
 
 /* Checks a username against Mastodon's rule [a-z0-9_]+([.-]+[a-z0-9_]+)*
@@ -112,7 +113,7 @@ int account_get(struct store *st, int64_t id, struct account *out);
 /* Finds a member (not a remote account) by name, case-insensitively. */
 int account_get_member(struct store *st, const char *username, struct account *out);
 void account_free(struct account *a);
-/* Number of members (suspended ones included). */
+/* Number of members: suspended ones count, those who left do not. */
 int account_count_members(struct store *st, int64_t *count);
 /* "alice" for a member, "bob@example.social" for a remote account.
  * Caller frees. */
@@ -214,12 +215,15 @@ struct account_brief {
 	char *username;
 	char *domain; /* NULL for members */
 	char *display_name;
-	char *uri;    /* remote actor id; NULL for members */
+	char *uri; /* remote actor id; NULL for members */
 };
 void account_brief_free(struct account_brief *b);
 /* "alice" or "bob@example.social"; caller frees. */
 char *account_brief_acct(const struct account_brief *b);
 
+/* 1 if the account is a member of this camp, 0 if it is remote, or a
+ * negative error (CAMP_ENOENT) if there is no such account. */
+int account_is_member(struct store *st, int64_t id);
 /* Finds an account by "name" (member) or "name@domain" (a member when
  * the domain is this camp's `local_domain`, else a known remote account).
  * A leading '@' is allowed.  CAMP_ENOENT when unknown. */
@@ -228,11 +232,13 @@ int account_find(struct store *st, const char *acct, const char *local_domain,
 /* Creates or updates a remote account known by its actor uri; stores the
  * id.  Federation fills the rest of the actor (inbox, keys) itself. */
 int account_upsert_remote(struct store *st, const char *uri, const char *username,
-			  const char *domain, const char *display_name,
-			  const char *bio, int locked, int64_t *id);
+			  const char *domain, const char *display_name, const char *bio,
+			  int locked, int64_t *id);
 /* Deletes an account and everything that is only its own (posts, boosts,
- * favourites, follows, keys); other people's posts that replied to it
- * stay.  For a member this is leaving the camp. */
+ * favourites, follows, keys, notifications); other people's replies to it
+ * stay.  For a member this is leaving the camp: the row stays as a
+ * tombstone (deleted_at set, name still taken, no keys, so no login) and
+ * remote servers are told.  A remote account is forgotten entirely. */
 int account_delete(struct store *st, int64_t id);
 
 /* ---- audience.c: who may see what (DESIGN §3, the one place) --------- */
@@ -271,8 +277,8 @@ int neighbors_list(struct store *st, char ***domains, int *n);
 enum entity_kind { ENTITY_MENTION, ENTITY_TAG, ENTITY_URL };
 struct entity {
 	enum entity_kind kind;
-	int start, end;     /* byte offsets into the content */
-	char *value;        /* acct, lowercase tag (no #), or URL */
+	int start, end;	    /* byte offsets into the content */
+	char *value;	    /* acct, lowercase tag (no #), or URL */
 	int64_t account_id; /* mentions: the account; 0 otherwise */
 };
 /* Parses content into entities.  Mentions are resolved with account_find
@@ -287,38 +293,38 @@ void entities_free(struct entity *e, int n);
 struct post {
 	int64_t id;
 	struct account_brief author;
-	char *uri; /* remote posts' ActivityPub id; NULL for local ones */
-	char *url; /* remote posts' web page; NULL for local ones */
+	char *uri;     /* remote posts' ActivityPub id; NULL for local ones */
+	char *url;     /* remote posts' web page; NULL for local ones */
 	char *content; /* plain text as typed, or remote HTML reduced to text */
 	char *cw;      /* "" when none */
 	enum visibility visibility;
 	int local;
-	int64_t in_reply_to_id;  /* 0: not a reply, or the parent is unknown */
-	char *in_reply_to_uri;   /* parent's uri when it is remote, or NULL */
+	int64_t in_reply_to_id; /* 0: not a reply, or the parent is unknown */
+	char *in_reply_to_uri;	/* parent's uri when it is remote, or NULL */
 	struct account_brief in_reply_to_author; /* id 0 when unknown */
 	int64_t thread_id; /* the root of its thread (itself when a root) */
 	int64_t created_at, edited_at;
 	int replies, boosts, favourites; /* counts */
-	int favourited, boosted;         /* by the viewer */
+	int favourited, boosted;	 /* by the viewer */
 	struct entity *entities;
 	int nentities;
 	struct post *boost_of; /* set when this post is a boost */
-	int depth; /* in a thread listing: 0 for the focus or a root */
+	int depth;	       /* in a thread listing: 0 for the focus or a root */
 };
 void post_free(struct post *p);
 
 struct post_new {
 	int64_t author_id;
 	const char *content;
-	const char *cw;          /* NULL or "": none */
-	int visibility;          /* -1: the default (see post_create) */
-	int64_t in_reply_to_id;  /* 0: none */
+	const char *cw;		     /* NULL or "": none */
+	int visibility;		     /* -1: the default (see post_create) */
+	int64_t in_reply_to_id;	     /* 0: none */
 	const char *in_reply_to_uri; /* remote parent not stored here */
-	long max_chars;          /* 0: no limit (remote posts) */
+	long max_chars;		     /* 0: no limit (remote posts) */
 	const char *local_domain;
 	/* Remote posts only: */
 	const char *uri, *url;
-	int64_t created_at;      /* 0: now */
+	int64_t created_at;	       /* 0: now */
 	const int64_t *extra_mentions; /* addressees from to/cc/tag */
 	int nextra_mentions;
 	const char *const *extra_tags;
@@ -371,8 +377,8 @@ enum follow_state { FOLLOW_NONE, FOLLOW_PENDING, FOLLOW_ACCEPTED };
 /* follower follows target: accepted at once for an unlocked member,
  * pending for a locked member or any remote account (until Accept).
  * Refused across a block.  Stores the resulting state. */
-int follow_request(struct store *st, int64_t follower, int64_t target,
-		   const char *uri, enum follow_state *state);
+int follow_request(struct store *st, int64_t follower, int64_t target, const char *uri,
+		   enum follow_state *state);
 /* The remote Follow activity's id, kept to answer it with Accept/Reject;
  * *uri is NULL for local follows.  Caller frees. */
 int follow_uri(struct store *st, int64_t follower, int64_t target, char **uri);
@@ -412,12 +418,13 @@ struct timeline_query {
 	enum timeline_kind kind;
 	int64_t account_id; /* TL_PROFILE */
 	const char *tag;    /* TL_HASHTAG, without '#' */
-	int64_t max_id;     /* 0: newest; else only ids below it */
-	int limit;          /* 1..200 */
+	int64_t max_id;	    /* 0: newest; else only ids below it */
+	int limit;	    /* 1..200 */
 };
 struct post_list {
 	struct post *items;
 	int n;
+	int64_t next_max_id; /* pass as max_id for the next page; 0 at the end */
 };
 void post_list_free(struct post_list *l);
 
@@ -496,18 +503,18 @@ void directory_free(struct directory_entry *e, int n);
  * turns each item into an activity and delivery jobs.  Camp-only posts
  * never produce an item.  Actions of remote actors never do either. */
 enum outbox_kind {
-	OUTBOX_CREATE,      /* post_id: a new post (or reply) */
-	OUTBOX_UPDATE,      /* post_id: an edited post */
-	OUTBOX_DELETE,      /* post_id (row gone), actor_id: a deleted post */
-	OUTBOX_ANNOUNCE,    /* post_id: the boost's own id */
+	OUTBOX_CREATE,	      /* post_id: a new post (or reply) */
+	OUTBOX_UPDATE,	      /* post_id: an edited post */
+	OUTBOX_DELETE,	      /* post_id (row gone), actor_id: a deleted post */
+	OUTBOX_ANNOUNCE,      /* post_id: the boost's own id */
 	OUTBOX_UNDO_ANNOUNCE, /* post_id: the deleted boost's id; object: boosted */
-	OUTBOX_LIKE,        /* target_post: the liked post */
+	OUTBOX_LIKE,	      /* target_post: the liked post */
 	OUTBOX_UNDO_LIKE,
-	OUTBOX_FOLLOW,      /* target_id: the remote account */
+	OUTBOX_FOLLOW, /* target_id: the remote account */
 	OUTBOX_UNDO_FOLLOW,
-	OUTBOX_ACCEPT,      /* target_id: the remote follower; uri: their Follow */
+	OUTBOX_ACCEPT, /* target_id: the remote follower; uri: their Follow */
 	OUTBOX_REJECT,
-	OUTBOX_BLOCK,       /* target_id */
+	OUTBOX_BLOCK, /* target_id */
 	OUTBOX_UNDO_BLOCK,
 	OUTBOX_UPDATE_PERSON, /* actor_id: a member changed their profile */
 	OUTBOX_DELETE_PERSON, /* actor_id: a member left */
@@ -517,11 +524,11 @@ const char *outbox_kind_name(enum outbox_kind k);
 struct outbox_item {
 	int64_t id;
 	enum outbox_kind kind;
-	int64_t actor_id;    /* the member acting */
-	int64_t post_id;     /* see the kinds above; 0 if none */
+	int64_t actor_id;	/* the member acting */
+	int64_t post_id;	/* see the kinds above; 0 if none */
 	int64_t object_post_id; /* the boosted/liked post, 0 if none */
-	char *object_uri;    /* remote object's uri or the Follow's id, or NULL */
-	int64_t target_id;   /* remote account, 0 if none */
+	char *object_uri;	/* remote object's uri or the Follow's id, or NULL */
+	int64_t target_id;	/* remote account, 0 if none */
 	int64_t created_at;
 	int64_t *recipients; /* remote account ids */
 	int nrecipients;

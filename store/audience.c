@@ -1,0 +1,415 @@
+/*
+ * audience.c: who may see what.  The one place that decides it.
+ *
+ * DESIGN §3 is implemented by audience_check() below and nowhere else:
+ * every timeline, thread, notification, object fetch and delivery asks it
+ * (directly, or through audience_remote_recipients() for deliveries).  A
+ * viewer is loaded once with its follows, blocks and mutes so that checking
+ * a page of posts costs no more than a mention lookup per restricted post.
+ *
+ * This file must never widen an audience: when in doubt, the answer is no.
+ */
+#include "store/store-private.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+enum viewer_kind { VIEWER_ANONYMOUS, VIEWER_MEMBER, VIEWER_REMOTE };
+
+struct viewer {
+	enum viewer_kind kind;
+	int64_t id;
+	char *domain;	    /* remote viewers */
+	int trusted_camp;   /* remote viewer on a neighbor camp */
+	int64_t *following; /* accepted follows, sorted */
+	int nfollowing;
+	int64_t *blocks; /* blocking or blocked by, sorted */
+	int nblocks;
+	int64_t *mutes; /* sorted */
+	int nmutes;
+};
+
+/* Loads the sorted id sets a viewer needs. */
+static int viewer_load_sets(struct store *st, struct viewer *v)
+{
+	static const char following_sql[] =
+		"SELECT target_id FROM follows WHERE follower_id = ? AND state = 2";
+	static const char blocks_sql[] =
+		"SELECT target_id FROM blocks WHERE account_id = ?1"
+		" UNION SELECT account_id FROM blocks WHERE target_id = ?1";
+	static const char mutes_sql[] =
+		"SELECT target_id FROM mutes WHERE account_id = ?";
+	const char *sqls[] = {following_sql, blocks_sql, mutes_sql};
+	int64_t **sets[] = {&v->following, &v->blocks, &v->mutes};
+	int *counts[] = {&v->nfollowing, &v->nblocks, &v->nmutes};
+	sqlite3_stmt *s;
+	int r;
+
+	for (int i = 0; i < 3; i++) {
+		if ((r = stmt_prep(st, sqls[i], &s)) != 0)
+			return r;
+		sqlite3_bind_int64(s, 1, v->id);
+		if ((r = query_ids(st, s, sets[i], counts[i])) != 0)
+			return r;
+		*counts[i] = ids_sort_unique(*sets[i], *counts[i]);
+	}
+	return 0;
+}
+
+int viewer_member(struct store *st, int64_t account_id, struct viewer **out)
+{
+	struct viewer *v = xcalloc(1, sizeof *v);
+	int r, member = account_is_member(st, account_id);
+
+	*out = NULL;
+	if (member < 0 || member == 0) {
+		free(v);
+		return member < 0 ? member : err_set(CAMP_EINVAL, "not a member");
+	}
+	v->kind = VIEWER_MEMBER;
+	v->id = account_id;
+	if ((r = viewer_load_sets(st, v)) != 0) {
+		viewer_free(v);
+		return r;
+	}
+	*out = v;
+	return 0;
+}
+
+/* Whether domain is a camp this camp trusts (a neighbor). */
+static int domain_trusted(struct store *st, const char *domain, int *yes)
+{
+	char **domains;
+	int n, r;
+
+	*yes = 0;
+	if ((r = neighbors_list(st, &domains, &n)) != 0)
+		return r;
+	for (int i = 0; i < n; i++) {
+		if (strcasecmp(domains[i], domain) == 0)
+			*yes = 1;
+		free(domains[i]);
+	}
+	free(domains);
+	return 0;
+}
+
+int viewer_remote(struct store *st, int64_t remote_account_id, struct viewer **out)
+{
+	struct viewer *v = xcalloc(1, sizeof *v);
+	struct account_brief b;
+	int r;
+
+	*out = NULL;
+	v->kind = VIEWER_REMOTE;
+	v->id = remote_account_id;
+	if ((r = account_brief_get(st, remote_account_id, &b)) != 0)
+		goto fail;
+	if (b.domain == NULL) {
+		account_brief_free(&b);
+		r = err_set(CAMP_EINVAL, "not a remote account");
+		goto fail;
+	}
+	v->domain = xstrdup(b.domain);
+	account_brief_free(&b);
+	if ((r = domain_trusted(st, v->domain, &v->trusted_camp)) != 0 ||
+	    (r = viewer_load_sets(st, v)) != 0)
+		goto fail;
+	*out = v;
+	return 0;
+fail:
+	viewer_free(v);
+	return r;
+}
+
+int viewer_for_account(struct store *st, int64_t account_id, struct viewer **out)
+{
+	int member = account_is_member(st, account_id);
+
+	if (member < 0)
+		return member;
+	return member ? viewer_member(st, account_id, out)
+		      : viewer_remote(st, account_id, out);
+}
+
+struct viewer *viewer_anonymous(void)
+{
+	struct viewer *v = xcalloc(1, sizeof *v);
+
+	v->kind = VIEWER_ANONYMOUS;
+	return v;
+}
+
+void viewer_free(struct viewer *v)
+{
+	if (v == NULL)
+		return;
+	free(v->domain);
+	free(v->following);
+	free(v->blocks);
+	free(v->mutes);
+	free(v);
+}
+
+int64_t viewer_account_id(const struct viewer *v)
+{
+	return v->id;
+}
+
+int viewer_mutes(const struct viewer *v, int64_t account_id)
+{
+	return ids_contains(v->mutes, v->nmutes, account_id);
+}
+
+int viewer_blocks(const struct viewer *v, int64_t account_id)
+{
+	return ids_contains(v->blocks, v->nblocks, account_id);
+}
+
+/* Whether the viewer is among the post's addressees (mentions, including
+ * the implicit ones of a reply). */
+static int viewer_mentioned(struct store *st, const struct viewer *v, int64_t post_id,
+			    int *yes)
+{
+	static const char sql[] =
+		"SELECT 1 FROM mentions WHERE post_id = ? AND account_id = ?";
+	sqlite3_stmt *s;
+	int r, rc;
+
+	*yes = 0;
+	if (v->kind == VIEWER_ANONYMOUS)
+		return 0;
+	if ((r = stmt_prep(st, sql, &s)) != 0)
+		return r;
+	sqlite3_bind_int64(s, 1, post_id);
+	sqlite3_bind_int64(s, 2, v->id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*yes = 1;
+	else if (rc != SQLITE_DONE)
+		r = store_dberr(st, "checking who may see a post");
+	return stmt_done(s, r);
+}
+
+/* The table of DESIGN §3 for one post, ignoring boosts. */
+static int audience_check_one(struct store *st, struct viewer *v,
+			      const struct post_meta *m, int *yes)
+{
+	*yes = 0;
+	if (v->kind != VIEWER_ANONYMOUS && v->id == m->author_id) {
+		*yes = 1;
+		return 0;
+	}
+	if (viewer_blocks(v, m->author_id))
+		return 0;
+	switch (m->visibility) {
+	case VIS_PUBLIC:
+	case VIS_UNLISTED:
+		*yes = 1;
+		return 0;
+	case VIS_FOLLOWERS:
+		if (ids_contains(v->following, v->nfollowing, m->author_id)) {
+			*yes = 1;
+			return 0;
+		}
+		return viewer_mentioned(st, v, m->id, yes);
+	case VIS_DIRECT:
+		return viewer_mentioned(st, v, m->id, yes);
+	case VIS_CAMP:
+		/* Members only, and never anyone outside: not even a mention
+		 * lets a remote actor see it. */
+		*yes = v->kind == VIEWER_MEMBER && m->local;
+		return 0;
+	case VIS_NEIGHBORHOOD:
+		*yes = v->kind == VIEWER_MEMBER ||
+		       (v->kind == VIEWER_REMOTE && v->trusted_camp);
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+int audience_check(struct store *st, struct viewer *v, const struct post_meta *m,
+		   int *yes)
+{
+	struct post_meta orig;
+	int r;
+
+	if ((r = audience_check_one(st, v, m, yes)) != 0 || !*yes || !m->boost_of_id)
+		return r;
+	/* A boost is seen only with the post it boosts. */
+	if ((r = post_meta_get(st, m->boost_of_id, &orig)) != 0) {
+		*yes = 0;
+		return r == CAMP_ENOENT ? 0 : r;
+	}
+	return audience_check_one(st, v, &orig, yes);
+}
+
+int audience_can_see(struct store *st, struct viewer *v, int64_t post_id, int *yes)
+{
+	struct post_meta m;
+	int r;
+
+	*yes = 0;
+	if ((r = post_meta_get(st, post_id, &m)) != 0)
+		return r;
+	return audience_check(st, v, &m, yes);
+}
+
+int audience_may_federate(struct store *st, int64_t post_id, int *yes)
+{
+	struct post_meta m;
+	int r;
+
+	*yes = 0;
+	if ((r = post_meta_get(st, post_id, &m)) != 0)
+		return r;
+	if (m.visibility == VIS_CAMP)
+		return 0;
+	if (m.boost_of_id) {
+		if ((r = post_meta_get(st, m.boost_of_id, &m)) != 0)
+			return r == CAMP_ENOENT ? 0 : r;
+		if (m.visibility == VIS_CAMP)
+			return 0;
+	}
+	*yes = 1;
+	return 0;
+}
+
+/* Removes from ids every account that blocks or is blocked by author. */
+static int drop_blocked(struct store *st, int64_t author, int64_t *ids, int *n)
+{
+	static const char sql[] =
+		"SELECT target_id FROM blocks WHERE account_id = ?1"
+		" UNION SELECT account_id FROM blocks WHERE target_id = ?1";
+	int64_t *blocked;
+	int nb, r, out = 0;
+	sqlite3_stmt *s;
+
+	if ((r = stmt_prep(st, sql, &s)) != 0)
+		return r;
+	sqlite3_bind_int64(s, 1, author);
+	if ((r = query_ids(st, s, &blocked, &nb)) != 0)
+		return r;
+	nb = ids_sort_unique(blocked, nb);
+	for (int i = 0; i < *n; i++)
+		if (!ids_contains(blocked, nb, ids[i]))
+			ids[out++] = ids[i];
+	*n = out;
+	free(blocked);
+	return 0;
+}
+
+/* Appends the remote accounts that a query on one id returns. */
+static int add_ids(struct store *st, const char *sql, int64_t arg, int64_t **ids, int *n)
+{
+	int64_t *more;
+	int nmore, r;
+	sqlite3_stmt *s;
+
+	if ((r = stmt_prep(st, sql, &s)) != 0)
+		return r;
+	sqlite3_bind_int64(s, 1, arg);
+	if ((r = query_ids(st, s, &more, &nmore)) != 0)
+		return r;
+	for (int i = 0; i < nmore; i++)
+		ids_push(ids, n, more[i]);
+	free(more);
+	return 0;
+}
+
+static const char remote_followers_sql[] =
+	"SELECT f.follower_id FROM follows f JOIN accounts a ON a.id = f.follower_id"
+	" WHERE f.target_id = ? AND f.state = 2 AND a.domain IS NOT NULL";
+static const char remote_following_sql[] =
+	"SELECT f.target_id FROM follows f JOIN accounts a ON a.id = f.target_id"
+	" WHERE f.follower_id = ? AND f.state = 2 AND a.domain IS NOT NULL";
+static const char remote_mentions_sql[] =
+	"SELECT m.account_id FROM mentions m JOIN accounts a ON a.id = m.account_id"
+	" WHERE m.post_id = ? AND a.domain IS NOT NULL";
+/* Neighbor camps are reached through their instance actors. */
+static const char neighbor_actors_sql[] =
+	"SELECT a.id FROM neighbors n JOIN accounts a ON a.uri = n.actor_uri"
+	" WHERE n.state = 1 AND ?1 = ?1";
+
+int remote_followers(struct store *st, int64_t member, int with_following, int64_t **ids,
+		     int *n)
+{
+	int r;
+
+	*ids = NULL;
+	*n = 0;
+	if ((r = add_ids(st, remote_followers_sql, member, ids, n)) == 0 &&
+	    with_following)
+		r = add_ids(st, remote_following_sql, member, ids, n);
+	if (r != 0) {
+		free(*ids);
+		*ids = NULL;
+		*n = 0;
+		return r;
+	}
+	*n = ids_sort_unique(*ids, *n);
+	return 0;
+}
+
+int audience_remote_recipients(struct store *st, int64_t post_id, int64_t **ids, int *n)
+{
+	struct post_meta m;
+	int r;
+
+	*ids = NULL;
+	*n = 0;
+	if ((r = post_meta_get(st, post_id, &m)) != 0)
+		return r;
+	switch (m.visibility) {
+	case VIS_CAMP:
+		return 0; /* never, ever */
+	case VIS_NEIGHBORHOOD:
+		r = add_ids(st, neighbor_actors_sql, 0, ids, n);
+		break;
+	case VIS_DIRECT:
+		r = add_ids(st, remote_mentions_sql, post_id, ids, n);
+		break;
+	default:
+		if ((r = add_ids(st, remote_followers_sql, m.author_id, ids, n)) == 0)
+			r = add_ids(st, remote_mentions_sql, post_id, ids, n);
+		break;
+	}
+	if (r == 0 && m.boost_of_id) {
+		/* A boost also tells the boosted post's author, if remote. */
+		struct post_meta orig;
+		if ((r = post_meta_get(st, m.boost_of_id, &orig)) == 0 &&
+		    account_is_member(st, orig.author_id) == 0)
+			ids_push(ids, n, orig.author_id);
+	}
+	if (r == 0)
+		r = drop_blocked(st, m.author_id, *ids, n);
+	if (r != 0) {
+		free(*ids);
+		*ids = NULL;
+		*n = 0;
+		return r;
+	}
+	*n = ids_sort_unique(*ids, *n);
+	return 0;
+}
+
+int neighbors_list(struct store *st, char ***domains, int *n)
+{
+	static const char sql[] = "SELECT domain FROM neighbors WHERE state = 1";
+	sqlite3_stmt *s;
+	int r, rc;
+
+	*domains = NULL;
+	*n = 0;
+	if ((r = stmt_prep(st, sql, &s)) != 0)
+		return r;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*domains = xrealloc(*domains, sizeof **domains * (size_t)(*n + 1));
+		(*domains)[(*n)++] = col_text(s, 0);
+	}
+	if (rc != SQLITE_DONE)
+		r = store_dberr(st, "listing neighbor camps");
+	return stmt_done(s, r);
+}

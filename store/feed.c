@@ -1,0 +1,119 @@
+/*
+ * feed.c: members' home timelines, fanned out when a post is written.
+ *
+ * A post is added to the home feed of its author (if a member) and of
+ * every member who follows the author and may see it; following someone
+ * backfills their recent posts, unfollowing removes them.  The feed is
+ * only an index of candidates: timeline.c still asks audience.c about
+ * every row, so a feed row can never show what the rules forbid.  Direct
+ * posts live in the DM view, not here.
+ */
+#include "store/store-private.h"
+
+#include <stdlib.h>
+
+#define BACKFILL_POSTS 100
+
+static int feed_add(struct store *st, int64_t member, int64_t post_id)
+{
+	static const char sql[] =
+		"INSERT OR IGNORE INTO home_feed(account_id, post_id) VALUES (?, ?)";
+	sqlite3_stmt *s;
+	int r;
+
+	if ((r = stmt_prep(st, sql, &s)) != 0)
+		return r;
+	sqlite3_bind_int64(s, 1, member);
+	sqlite3_bind_int64(s, 2, post_id);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		r = store_dberr(st, "updating a home timeline");
+	return stmt_done(s, r);
+}
+
+/* Adds the post to member's feed if the member may see it. */
+static int feed_offer(struct store *st, int64_t member, const struct post_meta *m)
+{
+	struct viewer *v;
+	int r, yes = 0;
+
+	if ((r = viewer_member(st, member, &v)) != 0)
+		return r;
+	r = audience_check(st, v, m, &yes);
+	viewer_free(v);
+	if (r == 0 && yes)
+		r = feed_add(st, member, m->id);
+	return r;
+}
+
+int feed_fanout(struct store *st, const struct post_meta *m)
+{
+	static const char sql[] =
+		"SELECT f.follower_id FROM follows f JOIN accounts a ON a.id = "
+		"f.follower_id"
+		" WHERE f.target_id = ? AND f.state = 2 AND a.domain IS NULL";
+	int64_t *members;
+	int n, r;
+	sqlite3_stmt *s;
+
+	if (m->visibility == VIS_DIRECT)
+		return 0;
+	if (m->local && (r = feed_add(st, m->author_id, m->id)) != 0)
+		return r;
+	if ((r = stmt_prep(st, sql, &s)) != 0)
+		return r;
+	sqlite3_bind_int64(s, 1, m->author_id);
+	if ((r = query_ids(st, s, &members, &n)) != 0)
+		return r;
+	for (int i = 0; i < n && r == 0; i++)
+		r = feed_offer(st, members[i], m);
+	free(members);
+	return r;
+}
+
+int feed_backfill(struct store *st, int64_t member, int64_t author)
+{
+	static const char sql[] =
+		"SELECT id FROM posts WHERE account_id = ? AND visibility != 3"
+		" ORDER BY id DESC LIMIT ?";
+	struct viewer *v;
+	int64_t *ids;
+	int n, r, yes;
+	sqlite3_stmt *s;
+
+	if ((r = stmt_prep(st, sql, &s)) != 0)
+		return r;
+	sqlite3_bind_int64(s, 1, author);
+	sqlite3_bind_int(s, 2, BACKFILL_POSTS);
+	if ((r = query_ids(st, s, &ids, &n)) != 0)
+		return r;
+	if ((r = viewer_member(st, member, &v)) != 0) {
+		free(ids);
+		return r;
+	}
+	for (int i = 0; i < n && r == 0; i++) {
+		struct post_meta m;
+		if ((r = post_meta_get(st, ids[i], &m)) == 0 &&
+		    (r = audience_check(st, v, &m, &yes)) == 0 && yes)
+			r = feed_add(st, member, ids[i]);
+	}
+	viewer_free(v);
+	free(ids);
+	return r;
+}
+
+int feed_forget(struct store *st, int64_t member, int64_t author)
+{
+	static const char sql[] =
+		"DELETE FROM home_feed WHERE account_id = ? AND post_id IN"
+		" (SELECT id FROM posts WHERE account_id = ?)";
+	sqlite3_stmt *s;
+	int r;
+
+	if ((r = stmt_prep(st, sql, &s)) != 0)
+		return r;
+	sqlite3_bind_int64(s, 1, member);
+	sqlite3_bind_int64(s, 2, author);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		r = store_dberr(st, "updating a home timeline");
+	return stmt_done(s, r);
+}
