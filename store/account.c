@@ -472,8 +472,10 @@ static int member_clear(struct store *st, int64_t id)
 		"DELETE FROM notifications WHERE account_id = ?1 OR from_id = ?1",
 		"DELETE FROM home_feed WHERE account_id = ?1",
 		"DELETE FROM ssh_keys WHERE account_id = ?1",
-		"UPDATE accounts SET display_name = '', bio = '', welcome_note = '',"
-		" deleted_at = strftime('%s', 'now') WHERE id = ?1",
+		/* Parenthesized: a split literal here reads like a missing
+		 * comma to clang. */
+		("UPDATE accounts SET display_name = '', bio = '', welcome_note = '',"
+		 " deleted_at = strftime('%s', 'now') WHERE id = ?1"),
 	};
 	sqlite3_stmt *s;
 	int r;

@@ -2,11 +2,12 @@
  * feed.c: members' home timelines, fanned out when a post is written.
  *
  * A post is added to the home feed of its author (if a member) and of
- * every member who follows the author and may see it; following someone
- * backfills their recent posts, unfollowing removes them.  The feed is
- * only an index of candidates: timeline.c still asks audience.c about
- * every row, so a feed row can never show what the rules forbid.  Direct
- * posts live in the DM view, not here.
+ * every member who follows the author; following someone backfills their
+ * recent posts, unfollowing removes them.  The feed is only an index of
+ * candidates: timeline.c asks audience.c about every row when it is read,
+ * so a feed row can never show what the rules forbid, and a post hidden
+ * when written (say, a boost of someone blocked since unblocked) shows
+ * once the rules allow it.  Direct posts live in the DM view, not here.
  */
 #include "store/store-private.h"
 
@@ -30,21 +31,6 @@ static int feed_add(struct store *st, int64_t member, int64_t post_id)
 	return stmt_done(s, r);
 }
 
-/* Adds the post to member's feed if the member may see it. */
-static int feed_offer(struct store *st, int64_t member, const struct post_meta *m)
-{
-	struct viewer *v;
-	int r, yes = 0;
-
-	if ((r = viewer_member(st, member, &v)) != 0)
-		return r;
-	r = audience_check(st, v, m, &yes);
-	viewer_free(v);
-	if (r == 0 && yes)
-		r = feed_add(st, member, m->id);
-	return r;
-}
-
 int feed_fanout(struct store *st, const struct post_meta *m)
 {
 	static const char sql[] =
@@ -65,7 +51,7 @@ int feed_fanout(struct store *st, const struct post_meta *m)
 	if ((r = query_ids(st, s, &members, &n)) != 0)
 		return r;
 	for (int i = 0; i < n && r == 0; i++)
-		r = feed_offer(st, members[i], m);
+		r = feed_add(st, members[i], m->id);
 	free(members);
 	return r;
 }
@@ -73,32 +59,11 @@ int feed_fanout(struct store *st, const struct post_meta *m)
 int feed_backfill(struct store *st, int64_t member, int64_t author)
 {
 	static const char sql[] =
-		"SELECT id FROM posts WHERE account_id = ? AND visibility != 3"
-		" ORDER BY id DESC LIMIT ?";
-	struct viewer *v;
-	int64_t *ids;
-	int n, r, yes;
-	sqlite3_stmt *s;
+		"INSERT OR IGNORE INTO home_feed(account_id, post_id)"
+		" SELECT ?1, id FROM posts WHERE account_id = ?2 AND visibility != 3"
+		" ORDER BY id DESC LIMIT ?3";
 
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	sqlite3_bind_int64(s, 1, author);
-	sqlite3_bind_int(s, 2, BACKFILL_POSTS);
-	if ((r = query_ids(st, s, &ids, &n)) != 0)
-		return r;
-	if ((r = viewer_member(st, member, &v)) != 0) {
-		free(ids);
-		return r;
-	}
-	for (int i = 0; i < n && r == 0; i++) {
-		struct post_meta m;
-		if ((r = post_meta_get(st, ids[i], &m)) == 0 &&
-		    (r = audience_check(st, v, &m, &yes)) == 0 && yes)
-			r = feed_add(st, member, ids[i]);
-	}
-	viewer_free(v);
-	free(ids);
-	return r;
+	return exec3(st, sql, member, author, BACKFILL_POSTS);
 }
 
 int feed_forget(struct store *st, int64_t member, int64_t author)

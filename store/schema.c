@@ -11,7 +11,7 @@
 static const char migration_1[] =
 	/* Members of this camp (domain IS NULL) and remote actors alike. */
 	"CREATE TABLE accounts ("
-	"  id INTEGER PRIMARY KEY,"
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
 	"  username TEXT NOT NULL COLLATE NOCASE,"
 	"  domain TEXT COLLATE NOCASE,"
 	"  display_name TEXT NOT NULL DEFAULT '',"
@@ -58,6 +58,10 @@ static const char migration_1[] =
 	"  value TEXT NOT NULL"
 	");";
 
+/* Ids of accounts and posts are never reused (AUTOINCREMENT): a post's
+ * URL, a pending delivery or a notification must never come to name
+ * something else after a delete. */
+
 /* The model: posts and what hangs off them, relationships, home feeds,
  * notifications, the outbox, neighbor camps. */
 static const char migration_2[] =
@@ -65,7 +69,7 @@ static const char migration_2[] =
 	 * federation can still sign the Delete that tells other servers. */
 	"ALTER TABLE accounts ADD COLUMN deleted_at INTEGER NOT NULL DEFAULT 0;"
 	"CREATE TABLE posts ("
-	"  id INTEGER PRIMARY KEY,"
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
 	"  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
 	"  local INTEGER NOT NULL,"
 	"  uri TEXT UNIQUE,"

@@ -612,7 +612,7 @@ static void timelines_page_by_id(void **state)
 	struct viewer *v;
 
 	for (int i = 0; i < 30; i++) {
-		char text[16];
+		char text[32];
 		snprintf(text, sizeof text, "post %d", i);
 		ids[i] = post(f, alice, i % 3 == 0 ? VIS_UNLISTED : VIS_CAMP, text);
 	}
