@@ -27,7 +27,7 @@ static int word_take(const char **p, struct buf *w)
 	char quote = 0;
 
 	buf_reset(w);
-	buf_reserve(w, 0);
+	buf_append(w, "", 0); /* '' is a word too: an empty string */
 	for (; *s && (quote || !is_blank(*s)); s++) {
 		if (quote == '\'' && *s == '\'') {
 			quote = 0;

@@ -12,12 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int keys_list(struct cmd_ctx *ctx)
+static int keys_list(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct ssh_key *keys;
 	char added[32];
 	int n, r;
 
+	(void)argc, (void)argv;
 	if ((r = key_list(ctx->st, ctx->me->id, &keys, &n)) != 0)
 		return r;
 	for (int i = 0; i < n; i++) {
@@ -62,30 +63,44 @@ out:
 	return r;
 }
 
-static int keys_remove(struct cmd_ctx *ctx, const char *fingerprint)
+static int keys_remove(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	int r = key_remove(ctx->st, ctx->me->id, fingerprint);
+	int r = key_remove(ctx->st, ctx->me->id, argv[0]);
 
+	(void)argc;
 	if (r == 0)
-		buf_printf(&ctx->out, "removed %s\n", fingerprint);
+		buf_printf(&ctx->out, "removed %s\n", argv[0]);
 	return r;
 }
+
+/* The subcommands: name, the number of words after it (-1: any), and
+ * the handler. */
+static const struct {
+	const char *name;
+	int nargs;
+	int (*run)(struct cmd_ctx *ctx, int argc, char **argv);
+} keys_subcommands[] = {
+	{"list", 0, keys_list},
+	{"add", -1, keys_add},
+	{"remove", 1, keys_remove},
+};
 
 int cmd_keys(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	const struct opt opts[] = {{NULL, 0, NULL, NULL}};
-	char *pos[argc + 1];
+	char *pos[argc + 1], *list[] = {"list", NULL};
 	int npos, r;
 
 	if ((r = cmd_opts(ctx, argc, argv, opts, pos, &npos)) != 0)
 		return r;
 	if (ctx->me == NULL)
 		return err_set(CAMP_EPERM, "you are not logged in as a member");
-	if (npos == 0 || (npos == 1 && strcmp(pos[0], "list") == 0))
-		return keys_list(ctx);
-	if (strcmp(pos[0], "add") == 0)
-		return keys_add(ctx, npos - 1, pos + 1);
-	if (strcmp(pos[0], "remove") == 0 && npos == 2)
-		return keys_remove(ctx, pos[1]);
+	char **words = npos ? pos : list;
+	for (size_t i = 0; i < ARRAY_LEN(keys_subcommands); i++) {
+		int n = npos ? npos - 1 : 0, want = keys_subcommands[i].nargs;
+		if (strcmp(words[0], keys_subcommands[i].name) == 0 &&
+		    (want < 0 || want == n))
+			return keys_subcommands[i].run(ctx, n, words + 1);
+	}
 	return cmd_usage(ctx, "expected list, add KEY or remove FINGERPRINT");
 }

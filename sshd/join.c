@@ -54,6 +54,7 @@ int sshd_join(struct store *st, const struct config *cfg, int link_fd,
 	if ((r = store_join(st, &req, account_id)) != 0)
 		return r;
 	link_send(link_fd, LINK_JOIN_OK);
+	log_info("%s joined the camp with %s %s", username, key->type, key->fingerprint);
 	return 0;
 }
 
@@ -91,8 +92,6 @@ int cmd_join(struct cmd_ctx *ctx, int argc, char **argv)
 			   NULL, 1, &id)) != 0)
 		return r;
 	username_fold(pos[1], name, sizeof name);
-	log_info("%s joined the camp with %s %s", name, ctx->key->type,
-		 ctx->key->fingerprint);
 	buf_printf(&ctx->out, "Welcome to %s, %s!  Your key %s is your login:\n  ",
 		   ctx->cfg->camp_name, name, ctx->key->fingerprint);
 	sshd_login_hint(ctx->cfg, name, &ctx->out);

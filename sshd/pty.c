@@ -71,9 +71,6 @@ static int ui_join(struct ui_ctx *u, int64_t *id)
 	r = tui_join(&ja, id);
 	free(conduct);
 	free(path);
-	if (r == 0)
-		log_info("%s joined the camp with %s %s", "a new member", u->c->key.type,
-			 u->c->key.fingerprint);
 	return r < 0 ? 1 : r;
 }
 
@@ -321,22 +318,36 @@ static int pump_run(struct conn *c, pid_t ui)
 	return status;
 }
 
+/* A shell that cannot be served says why: no terminal, or joining is
+ * closed.  Returns the exit status, or 0 to go ahead. */
+static int shell_refusal(struct conn *c)
+{
+	const char *msg = NULL;
+	int status = 2;
+
+	if (!c->pty && c->is_join)
+		msg = "The join screen needs a terminal (ssh -t), or run: join CODE "
+		      "USERNAME\n";
+	else if (!c->pty)
+		msg = "The camp's client needs a terminal: connect with ssh -t, or run a "
+		      "command (try: help)\n";
+	else if (c->is_join && strcmp(c->cfg->registrations, "closed") == 0)
+		msg = "This camp is not taking new members right now.\n", status = 1;
+	if (msg == NULL)
+		return 0;
+	conn_write(c, msg, strlen(msg), 1);
+	return status;
+}
+
 int session_shell(struct conn *c)
 {
 	struct winsize ws = {.ws_row = (unsigned short)c->rows,
 			     .ws_col = (unsigned short)c->cols};
-	int master, slave;
+	int master, slave, r;
 	pid_t pid;
 
-	if (!c->pty) {
-		const char *msg =
-			c->is_join ? "The join screen needs a terminal (ssh -t), or "
-				     "run: join CODE USERNAME\n"
-				   : "The camp's client needs a terminal: connect "
-				     "with ssh -t, or run a command (try: help)\n";
-		conn_write(c, msg, strlen(msg), 1);
-		return 2;
-	}
+	if ((r = shell_refusal(c)) != 0)
+		return r;
 	store_close(c->st); /* the UI opens its own */
 	c->st = NULL;
 	if (openpty(&master, &slave, NULL, NULL, &ws) != 0) {

@@ -200,6 +200,12 @@ class Server:
                                      (text, self.logs()[-3000:]))
             time.sleep(0.05)
 
+    def assert_clean_log(self):
+        """No sanitizer report and no crash in any process of the camp."""
+        for bad in ("Sanitizer", "runtime error:", "Assertion", "fatal"):
+            if bad in self.logs():
+                raise AssertionError("%r in the log:\n%s" % (bad, self.logs()[-4000:]))
+
     def pids(self):
         return pids_of(self.dir)
 
@@ -264,6 +270,7 @@ class Screen:
         self.child = child
         self.screen = pyte.Screen(cols, rows)
         self.stream = pyte.ByteStream(self.screen)
+        self.raw = b""  # everything received, for text a full-screen UI wipes
 
     def resize(self, rows, cols):
         self.screen.resize(rows, cols)
@@ -277,9 +284,18 @@ class Screen:
         try:
             while True:
                 data = self.child.read_nonblocking(65536, timeout=seconds)
+                self.raw += data
                 self.stream.feed(data)
         except (pexpect.TIMEOUT, pexpect.EOF):
             pass
+
+    def wait_raw(self, text, timeout=10):
+        """Waits until text has been received, whatever the screen shows."""
+        deadline = time.time() + timeout
+        while text.encode() not in self.raw:
+            if time.time() > deadline:
+                raise AssertionError("%r never received:\n%r" % (text, self.raw[-2000:]))
+            self.pump(0.05)
 
     def wait_for(self, text, timeout=10):
         deadline = time.time() + timeout

@@ -197,4 +197,10 @@ def a_full_camp_refuses_joining():
     eq(member_count(), n)
 
 
+
+@test
+def no_process_of_the_camp_reported_a_problem():
+    srv.assert_clean_log()
+
+
 main()

@@ -70,6 +70,25 @@ def unauthenticated_connections_per_address_are_capped():
 
 
 @test
+def max_sessions_caps_the_whole_camp():
+    set_conf(srv.dir, "max_sessions", "2")
+    srv.proc.send_signal(signal.SIGHUP)
+    srv.wait_log("SIGHUP: reloaded")
+    socks = [socket.create_connection(("127.0.0.1", srv.port)) for _ in range(2)]
+    time.sleep(0.3)
+    extra = socket.create_connection(("127.0.0.1", srv.port))
+    extra.settimeout(5)
+    eq(extra.recv(100), b"", "the third is closed at once")
+    srv.wait_log("max_sessions reached")
+    for s in socks:
+        s.close()
+    set_conf(srv.dir, "max_sessions", "500")
+    srv.proc.send_signal(signal.SIGHUP)
+    time.sleep(0.5)
+    srv.ssh("alice", alice, "whoami", check=0)
+
+
+@test
 def invite_code_guesses_are_limited_per_address():
     guesser = keygen(tmp, "guesser")
     seen = []
@@ -121,6 +140,12 @@ def sigterm_stops_within_5s_and_leaves_no_process():
     out, err = cat.communicate(timeout=10)
     contains(err.decode(), "restarting")
     s.close()
+
+
+
+@test
+def no_process_of_the_camp_reported_a_problem():
+    srv.assert_clean_log()
 
 
 main()

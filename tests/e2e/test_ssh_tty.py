@@ -6,7 +6,8 @@ import signal
 import sqlite3
 import time
 
-from camplib import (Screen, camp, contains, eq, keygen, main, start_camp, test)
+from camplib import (Screen, camp, contains, eq, keygen, main, set_conf, start_camp,
+                     test)
 
 srv, admin_code, tmp = start_camp()
 erin = keygen(tmp, "erin")
@@ -73,8 +74,8 @@ def login_shows_motd_then_the_client_which_follows_resizes():
     srv.proc.send_signal(signal.SIGHUP)
     srv.wait_log("SIGHUP: reloaded")
     child = srv.spawn("alice", alice)
-    child.expect_exact("Movie night on Friday!")
     s = Screen(child)
+    s.wait_raw("Movie night on Friday!")
     s.wait_for("@alice")
     s.wait_for("80x24")
     contains(s.text(), "Friend Camp")
@@ -107,6 +108,19 @@ def the_client_needs_a_terminal():
 
 
 @test
+def closed_registrations_refuse_the_join_screen():
+    set_conf(srv.dir, "registrations", "closed")
+    srv.proc.send_signal(signal.SIGHUP)
+    srv.wait_log("SIGHUP: reloaded", )
+    child = srv.spawn("join", keygen(tmp, "late"))
+    child.expect_exact("not taking new members")
+    child.wait()
+    eq(child.exitstatus, 1)
+    set_conf(srv.dir, "registrations", "invite")
+    srv.proc.send_signal(signal.SIGHUP)
+
+
+@test
 def sigterm_says_goodbye_and_leaves_nothing_behind():
     children = [srv.spawn("alice", alice) for _ in range(3)]
     for child in children:
@@ -121,6 +135,12 @@ def sigterm_says_goodbye_and_leaves_nothing_behind():
         child.expect_exact("The camp is restarting")
     eq(srv.pids(), [], "processes left behind")
     contains(srv.logs(), "stopped")
+
+
+
+@test
+def no_process_of_the_camp_reported_a_problem():
+    srv.assert_clean_log()
 
 
 main()
