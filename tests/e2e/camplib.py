@@ -200,6 +200,19 @@ class Server:
                                      (text, self.logs()[-3000:]))
             time.sleep(0.05)
 
+    def reload(self, **conf):
+        """Sets conf's keys in camp.conf, sends SIGHUP and waits until the
+        listener has reloaded."""
+        for k, v in conf.items():
+            set_conf(self.dir, k, v)
+        before = self.logs().count("SIGHUP: reloaded")
+        self.proc.send_signal(signal.SIGHUP)
+        deadline = time.time() + 10
+        while self.logs().count("SIGHUP: reloaded") == before:
+            if time.time() > deadline:
+                raise AssertionError("no reload:\n" + self.logs()[-2000:])
+            time.sleep(0.05)
+
     def assert_clean_log(self):
         """No sanitizer report and no crash in any process of the camp."""
         for bad in ("Sanitizer", "runtime error:", "Assertion", "fatal"):

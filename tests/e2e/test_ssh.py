@@ -188,10 +188,7 @@ def rsa_keys_work_but_small_ones_do_not():
 @test
 def a_full_camp_refuses_joining():
     n = member_count()
-    with open(os.path.join(srv.dir, "camp.conf"), "a") as f:
-        f.write("max_members = %d\n" % n)
-    srv.proc.send_signal(1)  # SIGHUP reloads camp.conf
-    srv.wait_log("SIGHUP: reloaded")
+    srv.reload(max_members=n)  # SIGHUP reloads camp.conf
     p = srv.ssh("join", stranger, "join", new_code(), "toomany", check=1)
     contains(p.err, "the camp is full")
     eq(member_count(), n)

@@ -2,14 +2,13 @@
 """The SSH front door under load and abuse: many sessions at once, a
 client that never speaks, per-address limits on unauthenticated
 connections, failed logins and invite code guesses, and a clean stop."""
-import os
 import signal
 import socket
 import subprocess
 import threading
 import time
 
-from camplib import (camp, contains, eq, keygen, main, set_conf, start_camp, test)
+from camplib import (camp, contains, eq, keygen, main, start_camp, test)
 
 srv, admin_code, tmp = start_camp(login_grace="5s", max_unauth_per_addr="40")
 alice = keygen(tmp, "alice")
@@ -52,9 +51,7 @@ def a_silent_client_is_dropped_after_the_grace_time_without_delaying_others():
 
 @test
 def unauthenticated_connections_per_address_are_capped():
-    set_conf(srv.dir, "max_unauth_per_addr", "4")
-    srv.proc.send_signal(signal.SIGHUP)
-    srv.wait_log("SIGHUP: reloaded")
+    srv.reload(max_unauth_per_addr="4")
     socks = [socket.create_connection(("127.0.0.1", srv.port)) for _ in range(4)]
     time.sleep(0.3)
     extra = socket.create_connection(("127.0.0.1", srv.port))
@@ -65,15 +62,12 @@ def unauthenticated_connections_per_address_are_capped():
         s.close()
     time.sleep(0.3)
     srv.ssh("alice", alice, "whoami", check=0)
-    set_conf(srv.dir, "max_unauth_per_addr", "40")
-    srv.proc.send_signal(signal.SIGHUP)
+    srv.reload(max_unauth_per_addr="40")
 
 
 @test
 def max_sessions_caps_the_whole_camp():
-    set_conf(srv.dir, "max_sessions", "2")
-    srv.proc.send_signal(signal.SIGHUP)
-    srv.wait_log("SIGHUP: reloaded")
+    srv.reload(max_sessions="2")
     socks = [socket.create_connection(("127.0.0.1", srv.port)) for _ in range(2)]
     time.sleep(0.3)
     extra = socket.create_connection(("127.0.0.1", srv.port))
@@ -82,9 +76,7 @@ def max_sessions_caps_the_whole_camp():
     srv.wait_log("max_sessions reached")
     for s in socks:
         s.close()
-    set_conf(srv.dir, "max_sessions", "500")
-    srv.proc.send_signal(signal.SIGHUP)
-    time.sleep(0.5)
+    srv.reload(max_sessions="500")
     srv.ssh("alice", alice, "whoami", check=0)
 
 

@@ -6,8 +6,7 @@ import signal
 import sqlite3
 import time
 
-from camplib import (Screen, camp, contains, eq, keygen, main, set_conf, start_camp,
-                     test)
+from camplib import (Screen, camp, contains, eq, keygen, main, start_camp, test)
 
 srv, admin_code, tmp = start_camp()
 erin = keygen(tmp, "erin")
@@ -71,8 +70,7 @@ def interactive_join_with_a_bad_code_says_so_and_stays():
 def login_shows_motd_then_the_client_which_follows_resizes():
     with open(os.path.join(srv.dir, "motd.txt"), "w") as f:
         f.write("Movie night on Friday!\n")
-    srv.proc.send_signal(signal.SIGHUP)
-    srv.wait_log("SIGHUP: reloaded")
+    srv.reload()
     child = srv.spawn("alice", alice)
     s = Screen(child)
     s.wait_raw("Movie night on Friday!")
@@ -109,15 +107,12 @@ def the_client_needs_a_terminal():
 
 @test
 def closed_registrations_refuse_the_join_screen():
-    set_conf(srv.dir, "registrations", "closed")
-    srv.proc.send_signal(signal.SIGHUP)
-    srv.wait_log("SIGHUP: reloaded", )
+    srv.reload(registrations="closed")
     child = srv.spawn("join", keygen(tmp, "late"))
     child.expect_exact("not taking new members")
     child.wait()
     eq(child.exitstatus, 1)
-    set_conf(srv.dir, "registrations", "invite")
-    srv.proc.send_signal(signal.SIGHUP)
+    srv.reload(registrations="invite")
 
 
 @test
