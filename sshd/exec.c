@@ -85,7 +85,8 @@ int session_exec(struct conn *c)
 
 	memset(&me, 0, sizeof me);
 	if (!c->is_join && account_get(c->st, c->account_id, &me) != 0) {
-		conn_write(c, "camp: cannot read your account\n", 32, 1);
+		static const char msg[] = "camp: cannot read your account\n";
+		conn_write(c, msg, sizeof msg - 1, 1);
 		return 1;
 	}
 	cmd_ctx_init(&ctx);

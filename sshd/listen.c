@@ -210,6 +210,9 @@ static void reap(struct listener *l)
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		struct kid *k = kid_find(l, pid);
+		if (k && WIFSIGNALED(status))
+			log_warn("session %ld (%s) died of signal %d", (long)pid, k->addr,
+				 WTERMSIG(status));
 		if (k)
 			kid_remove(l, k);
 		else
