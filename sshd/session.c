@@ -425,7 +425,9 @@ void session_main(struct session_spec *spec)
 	session_fds(spec);
 	c.sig_read = sig_fds[0];
 	tcp_options(spec->fd, spec->cfg);
-	if (session_handshake(&c) != 0 || session_open_store(&c) != 0 ||
+	/* The store opens first: libssh may run the auth callbacks as soon as
+	 * the key exchange has read the client's next packets. */
+	if (session_open_store(&c) != 0 || session_handshake(&c) != 0 ||
 	    session_wait_request(&c) != 0) {
 		log_debug("%s: %s", spec->peer, err_last());
 		session_end(&c, 0);

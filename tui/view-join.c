@@ -58,6 +58,17 @@ void tui_curses_start(void)
 	curs_set(0);
 }
 
+/* Adds text from the camp's settings at y, x, made safe for the
+ * terminal and clipped to the screen. */
+static void put_safe(int y, int x, const char *s)
+{
+	struct buf b = BUF_INIT;
+
+	text_sanitize(&b, s, strlen(s), TEXT_NAME);
+	mvaddnstr(y, x, buf_str(&b), COLS - x > 0 ? COLS - x : 0);
+	buf_free(&b);
+}
+
 /* A field's text as UTF-8 into out. */
 static void field_utf8(const struct field *f, char *out, size_t outlen)
 {
@@ -117,7 +128,7 @@ static void draw_form(struct join_view *v)
 
 	erase();
 	attron(A_BOLD);
-	mvaddnstr(0, 1, v->args->cfg->camp_name, COLS - 12);
+	put_safe(0, 1, v->args->cfg->camp_name);
 	attroff(A_BOLD);
 	mvaddstr(0, COLS > 12 ? COLS - 6 : 0, "join");
 	mvhline(1, 0, ACS_HLINE, COLS);
@@ -137,8 +148,10 @@ static void draw_form(struct join_view *v)
 	mvprintw(8, FIELD_COL + FIELD_W + 2, "%s %.*s", ok ? "ok:" : "--", COLS / 2,
 		 verdict);
 	mvaddstr(10, FIELD_COL + FIELD_W + 2, "(optional)");
-	if (v->message[0])
-		mvprintw(13, 2, "Not joined: %.*s", COLS - 16, v->message);
+	if (v->message[0]) {
+		mvaddstr(13, 2, "Not joined: ");
+		put_safe(13, 14, v->message);
+	}
 	mvhline(LINES - 2, 0, ACS_HLINE, COLS);
 	mvaddstr(LINES - 1, 1, "Tab next field   Enter continue   Esc leave");
 	curs_set(1);
@@ -253,7 +266,9 @@ static void welcome(struct join_view *v)
 	erase();
 	curs_set(0);
 	attron(A_BOLD);
-	mvprintw(3, 2, "Welcome to %.*s, %s!", COLS - 20, v->args->cfg->camp_name, name);
+	mvaddstr(3, 2, "Welcome to ");
+	put_safe(3, 13, v->args->cfg->camp_name);
+	printw(", %s!", name);
 	attroff(A_BOLD);
 	mvprintw(5, 2, "From now on, log in with:  ssh %s@... (the same host and port).",
 		 name);
