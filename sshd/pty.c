@@ -318,6 +318,26 @@ static int pump_run(struct conn *c, pid_t ui)
 	return status;
 }
 
+/* join@ with a key that is already a member's: says whose, so the
+ * person logs in instead of filling in a form that must fail. */
+static int join_key_taken(struct conn *c)
+{
+	struct account a;
+	struct buf msg = BUF_INIT;
+	int64_t id;
+
+	if (key_owner(c->st, c->key.fingerprint, &id) != 0 ||
+	    account_get(c->st, id, &a) != 0)
+		return 0;
+	buf_printf(&msg, "This key already belongs to %s.  Log in with:\n  ", a.username);
+	sshd_login_hint(c->cfg, a.username, &msg);
+	buf_putc(&msg, '\n');
+	conn_write(c, msg.data, msg.len, 1);
+	buf_free(&msg);
+	account_free(&a);
+	return 1;
+}
+
 /* A shell that cannot be served says why: no terminal, or joining is
  * closed.  Returns the exit status, or 0 to go ahead. */
 static int shell_refusal(struct conn *c)
@@ -333,6 +353,8 @@ static int shell_refusal(struct conn *c)
 		      "command (try: help)\n";
 	else if (c->is_join && strcmp(c->cfg->registrations, "closed") == 0)
 		msg = "This camp is not taking new members right now.\n", status = 1;
+	else if (c->is_join && join_key_taken(c))
+		return 1;
 	if (msg == NULL)
 		return 0;
 	conn_write(c, msg, strlen(msg), 1);

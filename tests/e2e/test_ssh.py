@@ -62,6 +62,13 @@ def refused_joins_say_why_once_and_change_nothing():
         p = srv.ssh("join", stranger, "join", code, name, check=1)
         contains(p.err, why, "join %s %s" % (code, name))
         eq(len(p.err.strip().splitlines()), 1, "one line on stderr")
+    # An expired code.
+    code = new_code("--expires", "1")
+    db = sqlite3.connect(os.path.join(srv.dir, "camp.db"))
+    with db:
+        db.execute("UPDATE invites SET expires_at = 1000 WHERE expires_at > 0")
+    p = srv.ssh("join", stranger, "join", code, "bob", check=1)
+    contains(p.err, "expired")
     # A key that is already a member's cannot join again.
     p = srv.ssh("join", alice, "join", new_code(), "alice-again", check=1)
     contains(p.err, "already belongs to alice")

@@ -8,7 +8,7 @@ import time
 
 from camplib import (Screen, camp, contains, eq, keygen, main, start_camp, test)
 
-srv, admin_code, tmp = start_camp()
+srv, admin_code, tmp = start_camp(keepalive="5s")
 erin = keygen(tmp, "erin")
 alice = keygen(tmp, "alice")
 srv.join(alice, "alice", admin_code)
@@ -99,10 +99,41 @@ def a_member_may_hold_several_sessions():
 
 
 @test
+def a_session_outlives_keepalives():
+    child = srv.spawn("alice", alice)
+    s = Screen(child)
+    s.wait_for("80x24")
+    time.sleep(6)  # one keepalive (5s) goes out and comes back
+    s.resize(30, 100)
+    s.wait_for("100x30")
+    child.send("q")
+    child.wait()
+    eq(child.exitstatus, 0)
+
+
+@test
+def commands_on_a_terminal_get_crlf_line_ends():
+    child = srv.spawn("alice", alice, "whoami")
+    child.expect_exact("acct: alice\r\n")
+    child.expect_exact("admin: yes\r\n")
+    child.wait()
+    eq(child.exitstatus, 0)
+
+
+@test
 def the_client_needs_a_terminal():
     p = srv.ssh("alice", alice)
     eq(p.returncode, 2)
     contains(p.err, "needs a terminal")
+
+
+@test
+def a_member_at_join_is_sent_to_their_login():
+    child = srv.spawn("join", alice)
+    child.expect_exact("This key already belongs to alice.")
+    child.expect_exact("ssh -p %d alice@127.0.0.1" % srv.port)
+    child.wait()
+    eq(child.exitstatus, 1)
 
 
 @test
