@@ -121,6 +121,20 @@ def commands_on_a_terminal_get_crlf_line_ends():
 
 
 @test
+def a_vanished_client_takes_its_session_and_ui_along():
+    before = set(srv.pids())
+    child = srv.spawn("alice", alice)
+    Screen(child).wait_for("@alice")
+    mine = set(srv.pids()) - before
+    eq(len(mine), 2, "a session and its UI")
+    child.kill(signal.SIGKILL)
+    deadline = time.time() + 10
+    while set(srv.pids()) & mine:
+        assert time.time() < deadline, "left behind: %s" % (set(srv.pids()) & mine)
+        time.sleep(0.1)
+
+
+@test
 def the_client_needs_a_terminal():
     p = srv.ssh("alice", alice)
     eq(p.returncode, 2)
