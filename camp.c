@@ -305,11 +305,17 @@ static int cmd_status(int argc, char **argv)
 	return r ? fail() : 0;
 }
 
+/* The long-lived processes `camp serve` keeps running beside the SSH
+ * listener (restarted if they die).  The federation process goes here. */
+static const struct sshd_child serve_children[] = {
+	{NULL, NULL},
+};
+
 static int cmd_serve(int argc, char **argv)
 {
 	if (argc != 1)
 		return usage_error("serve", "expected one camp folder");
-	return sshd_serve(argv[0]);
+	return sshd_serve(argv[0], serve_children);
 }
 
 static int cmd_version(int argc, char **argv)

@@ -63,6 +63,9 @@ enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
 /* The role names the process in every line ("listener", "session"). */
 void log_set_role(const char *role);
 void log_set_level(enum log_level level);
+/* Sends log lines to fd instead of stderr (a process whose stderr is a
+ * member's terminal keeps logging to the camp's log this way). */
+void log_set_fd(int fd);
 /* Parses "debug", "info", "warn", "error"; returns -1 if unknown. */
 int log_level_parse(const char *s);
 void log_msg(enum log_level level, const char *fmt, ...) CAMP_PRINTF(2, 3);
@@ -193,6 +196,16 @@ struct opt {
 int opts_parse(int argc, char **argv, const struct opt *opts, char **pos, int *npos);
 /* Parses the value of --name as a number in [min, max]. */
 int opts_int(const char *name, const char *v, long min, long max, long *out);
+
+/* ---- words.c: a command line into words, shell-like -------------------- */
+
+/* Splits line into words: blanks separate, '...' is literal, "..."
+ * honours \" and \\, a backslash elsewhere escapes the next character;
+ * nothing is expanded.  *argv is a NULL-terminated array of *argc copies
+ * owned by the caller (words_free).  Returns 0, CAMP_EINVAL for an
+ * unclosed quote or CAMP_ETOOBIG past 256 words (then *argv is NULL). */
+int words_split(const char *line, char ***argv, int *argc);
+void words_free(char **argv);
 
 /* ---- embedded default files (generated from motd.txt, conduct.txt) ----- */
 extern const char embed_motd[];

@@ -14,12 +14,18 @@
 
 static const char *log_role = "camp";
 static enum log_level log_threshold = LOG_INFO;
+static int log_fd = STDERR_FILENO;
 
 static const char *const level_names[] = {"debug", "info", "warn", "error"};
 
 void log_set_role(const char *role)
 {
 	log_role = role;
+}
+
+void log_set_fd(int fd)
+{
+	log_fd = fd;
 }
 
 void log_set_level(enum log_level level)
@@ -47,7 +53,7 @@ static void log_vmsg(enum log_level level, const char *fmt, va_list ap)
 	text_sanitize(&line, raw.data ? raw.data : "", raw.len, 0);
 	buf_putc(&line, '\n');
 	/* One write() per line keeps lines from several processes whole. */
-	if (write(STDERR_FILENO, line.data, line.len) < 0) {
+	if (write(log_fd, line.data, line.len) < 0) {
 		/* Nowhere left to report it. */
 	}
 	buf_free(&raw);

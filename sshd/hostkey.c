@@ -9,7 +9,6 @@
 
 #include <errno.h>
 #include <libssh/libssh.h>
-#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -70,65 +69,6 @@ static const char *hostkey_label(enum ssh_keytypes_e type)
 	}
 }
 
-/* Reads a big-endian uint32 length-prefixed field at *p; 0 or -1. */
-static int blob_field(const unsigned char **p, const unsigned char *end,
-		      const unsigned char **field, size_t *len)
-{
-	if (end - *p < 4)
-		return -1;
-	size_t n = ((size_t)(*p)[0] << 24) | ((size_t)(*p)[1] << 16) |
-		   ((size_t)(*p)[2] << 8) | (size_t)(*p)[3];
-	*p += 4;
-	if ((size_t)(end - *p) < n)
-		return -1;
-	*field = *p;
-	*len = n;
-	*p += n;
-	return 0;
-}
-
-/* The key size in bits as ssh-keygen reports it.  libssh 0.10 has no
- * public call for it, so for RSA the modulus is read from the key blob. */
-static int hostkey_bits(ssh_key key)
-{
-	enum ssh_keytypes_e type = ssh_key_type(key);
-	const unsigned char *p, *end, *f;
-	unsigned char *blob = NULL;
-	char *b64 = NULL;
-	size_t flen, blen = 0;
-	int bits = 0;
-
-	if (type == SSH_KEYTYPE_ED25519 || type == SSH_KEYTYPE_ECDSA_P256)
-		return 256;
-	if (type == SSH_KEYTYPE_ECDSA_P384)
-		return 384;
-	if (type == SSH_KEYTYPE_ECDSA_P521)
-		return 521;
-	if (ssh_pki_export_pubkey_base64(key, &b64) != SSH_OK)
-		return 0;
-	blob = xmalloc(strlen(b64));
-	int n = EVP_DecodeBlock(blob, (const unsigned char *)b64, (int)strlen(b64));
-	if (n > 0) {
-		blen = (size_t)n;
-		p = blob;
-		end = blob + blen;
-		/* "ssh-rsa", e, n; the modulus may carry a leading zero byte. */
-		if (blob_field(&p, end, &f, &flen) == 0 &&
-		    blob_field(&p, end, &f, &flen) == 0 &&
-		    blob_field(&p, end, &f, &flen) == 0) {
-			while (flen > 0 && *f == 0)
-				f++, flen--;
-			bits = (int)flen * 8;
-			for (unsigned char top = flen ? f[0] : 0x80; !(top & 0x80);
-			     top <<= 1)
-				bits--;
-		}
-	}
-	free(blob);
-	ssh_string_free_char(b64);
-	return bits;
-}
-
 static int hostkey_describe(const char *path, const char *indent, struct buf *out)
 {
 	ssh_key key = NULL;
@@ -143,7 +83,7 @@ static int hostkey_describe(const char *path, const char *indent, struct buf *ou
 		return err_set(CAMP_EIO, "cannot hash the host key %s", path);
 	}
 	fp = ssh_get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash, hlen);
-	buf_printf(out, "%s%d %s (%s)\n", indent, hostkey_bits(key), fp ? fp : "?",
+	buf_printf(out, "%s%d %s (%s)\n", indent, sshkey_bits(key), fp ? fp : "?",
 		   hostkey_label(ssh_key_type(key)));
 	ssh_string_free_char(fp);
 	ssh_clean_pubkey_hash(&hash);

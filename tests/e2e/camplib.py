@@ -127,3 +127,201 @@ def main():
             traceback.print_exc()
     sys.exit(1 if failed else 0)
 
+
+
+# ---- SSH helpers: a running camp and the real OpenSSH client ------------
+
+import signal
+import time
+
+SSH_OPTS = ["-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+            "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes",
+            "-o", "LogLevel=ERROR", "-o", "ConnectTimeout=10",
+            "-F", "/dev/null"]
+
+
+def keygen(d, name, kind="ed25519", bits=None):
+    """Makes an ssh key pair d/name(.pub) with ssh-keygen; returns the
+    private key's path."""
+    path = os.path.join(d, name)
+    args = ["ssh-keygen", "-q", "-t", kind, "-N", "", "-C", name, "-f", path]
+    if bits:
+        args += ["-b", str(bits)]
+    subprocess.run(args, check=True, stdin=subprocess.DEVNULL)
+    return path
+
+
+def pids_of(needle):
+    """Pids of every process whose command line contains needle."""
+    found = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            cmd = open("/proc/%s/cmdline" % pid, "rb").read()
+        except OSError:
+            continue
+        if needle.encode() in cmd:
+            found.append(int(pid))
+    return found
+
+
+class Server:
+    """`camp serve DIR` in the background, logging to DIR/serve.log.  Every
+    process it forks (their command line names DIR) is killed at exit."""
+
+    def __init__(self, d):
+        self.dir = d
+        self.port = int(conf_value(d, "ssh_listen").rsplit(":", 1)[1])
+        self.log_path = os.path.join(os.path.dirname(d), "serve.log")
+        self.log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen([CAMP, "serve", d], stdin=subprocess.DEVNULL,
+                                     stdout=self.log, stderr=self.log)
+        cleanup(self.kill_all)
+        deadline = time.time() + 20
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), 0.5).close()
+                break
+            except OSError:
+                if self.proc.poll() is not None or time.time() > deadline:
+                    raise AssertionError("camp serve did not start:\n" + self.logs())
+                time.sleep(0.05)
+
+    def logs(self):
+        self.log.flush()
+        return open(self.log_path, encoding="utf-8", errors="replace").read()
+
+    def wait_log(self, text, timeout=10):
+        deadline = time.time() + timeout
+        while text not in self.logs():
+            if time.time() > deadline:
+                raise AssertionError("%r never appeared in the log:\n%s" %
+                                     (text, self.logs()[-3000:]))
+            time.sleep(0.05)
+
+    def reload(self, **conf):
+        """Sets conf's keys in camp.conf, sends SIGHUP and waits until the
+        listener has reloaded."""
+        for k, v in conf.items():
+            set_conf(self.dir, k, v)
+        before = self.logs().count("SIGHUP: reloaded")
+        self.proc.send_signal(signal.SIGHUP)
+        deadline = time.time() + 10
+        while self.logs().count("SIGHUP: reloaded") == before:
+            if time.time() > deadline:
+                raise AssertionError("no reload:\n" + self.logs()[-2000:])
+            time.sleep(0.05)
+
+    def assert_clean_log(self):
+        """No sanitizer report and no crash in any process of the camp."""
+        for bad in ("Sanitizer", "runtime error:", "Assertion", "fatal"):
+            if bad in self.logs():
+                raise AssertionError("%r in the log:\n%s" % (bad, self.logs()[-4000:]))
+
+    def pids(self):
+        return pids_of(self.dir)
+
+    def kill_all(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(8)
+            except subprocess.TimeoutExpired:
+                pass
+        for pid in self.pids():
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+    def ssh_args(self, user, key, *command, tty=False):
+        args = ["ssh", "-p", str(self.port), "-i", key] + SSH_OPTS
+        args += ["-tt"] if tty else ["-T"]
+        return args + ["%s@127.0.0.1" % user] + [str(c) for c in command]
+
+    def ssh(self, user, key, *command, input=b"", check=None, timeout=30):
+        """Runs ssh USER@camp COMMAND; returns CompletedProcess with .out,
+        .err (text) and .returncode.  check=N asserts the exit status."""
+        p = subprocess.run(self.ssh_args(user, key, *command), input=input,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           timeout=timeout)
+        p.out = p.stdout.decode("utf-8", "replace")
+        p.err = p.stderr.decode("utf-8", "replace")
+        if check is not None and p.returncode != check:
+            raise AssertionError("ssh %s@ %s exited %d, not %d\nstdout: %s\nstderr: %s"
+                                 % (user, " ".join(map(str, command)), p.returncode,
+                                    check, p.out, p.err))
+        return p
+
+    def spawn(self, user, key, *command, rows=24, cols=80):
+        """ssh -tt under pexpect, on a terminal of rows x cols."""
+        import pexpect
+        args = self.ssh_args(user, key, *command, tty=True)
+        child = pexpect.spawn(args[0], args[1:], dimensions=(rows, cols),
+                              timeout=15, env=dict(os.environ, TERM="xterm-256color"))
+        cleanup(lambda: child.terminate(force=True))
+        return child
+
+    def join(self, key, name, code=None):
+        """Joins with a fresh member invite (or code) and key."""
+        if code is None:
+            code = camp("invite", self.dir, check=0).out.strip().splitlines()[-1]
+        self.ssh("join", key, "join", code, name, check=0)
+        return name
+
+
+class Screen:
+    """A pyte screen fed from a pexpect child, for asserting on what a
+    member would see."""
+
+    def __init__(self, child, rows=24, cols=80):
+        import pyte
+        self.child = child
+        self.screen = pyte.Screen(cols, rows)
+        self.stream = pyte.ByteStream(self.screen)
+        self.raw = b""  # everything received, for text a full-screen UI wipes
+
+    def resize(self, rows, cols):
+        self.screen.resize(rows, cols)
+        self.child.setwinsize(rows, cols)
+
+    def text(self):
+        return "\n".join(self.screen.display)
+
+    def pump(self, seconds=0.1):
+        import pexpect
+        try:
+            while True:
+                data = self.child.read_nonblocking(65536, timeout=seconds)
+                self.raw += data
+                self.stream.feed(data)
+        except (pexpect.TIMEOUT, pexpect.EOF):
+            pass
+
+    def wait_raw(self, text, timeout=10):
+        """Waits until text has been received, whatever the screen shows."""
+        deadline = time.time() + timeout
+        while text.encode() not in self.raw:
+            if time.time() > deadline:
+                raise AssertionError("%r never received:\n%r" % (text, self.raw[-2000:]))
+            self.pump(0.05)
+
+    def wait_for(self, text, timeout=10):
+        deadline = time.time() + timeout
+        while text not in self.text():
+            if time.time() > deadline:
+                raise AssertionError("%r not on the screen:\n%s" % (text, self.text()))
+            self.pump(0.05)
+
+
+def start_camp(**conf):
+    """A fresh camp with conf's keys set, served; returns (Server, admin
+    invite code, temp folder for keys)."""
+    d, code = init_camp()
+    for k, v in conf.items():
+        set_conf(d, k, v)
+    return Server(d), code, os.path.dirname(d)

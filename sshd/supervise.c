@@ -1,0 +1,162 @@
+/*
+ * supervise.c: the listener's long-lived children (the federation
+ * process and whatever comes later), kept running with restarts.
+ *
+ * A child that dies is started again after a backoff (1 s, doubling to a
+ * minute, back to 1 s once it has run for a minute), so a crash loop
+ * cannot eat the machine.  Adding a child is one line in the table that
+ * camp.c hands to sshd_serve().  This file must never wait for a child
+ * itself: the listener reaps and reports through supervisor_reaped().
+ */
+#include "sshd/sshd.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define BACKOFF_MIN_MS 1000
+#define BACKOFF_MAX_MS 60000
+#define HEALTHY_MS 60000
+
+struct sup_child {
+	const struct sshd_child *spec;
+	pid_t pid;	    /* 0 when not running */
+	int64_t due_ms;	    /* when to start it next */
+	int64_t started_ms; /* when it last started */
+	int backoff_ms;
+};
+
+struct supervisor {
+	const char *dir;
+	struct sup_child *kids;
+	int n;
+	int stopping;
+};
+
+int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+struct supervisor *supervisor_new(const char *dir, const struct sshd_child *table)
+{
+	struct supervisor *sv = xcalloc(1, sizeof *sv);
+	int n = 0;
+
+	while (table && table[n].name)
+		n++;
+	sv->dir = dir;
+	sv->kids = xcalloc((size_t)n + 1, sizeof *sv->kids);
+	sv->n = n;
+	for (int i = 0; i < n; i++) {
+		sv->kids[i].spec = &table[i];
+		sv->kids[i].backoff_ms = BACKOFF_MIN_MS;
+	}
+	return sv;
+}
+
+/* Runs in the new child: a clean slate, then the child's main(). */
+static CAMP_NORETURN void child_exec(const struct sup_child *k, const char *dir)
+{
+	static const int sigs[] = {SIGTERM, SIGINT, SIGHUP, SIGCHLD, SIGPIPE, SIGALRM};
+	sigset_t none;
+
+	for (size_t i = 0; i < ARRAY_LEN(sigs); i++)
+		signal(sigs[i], SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	close_range(3, ~0U, 0);
+	log_set_role(k->spec->name);
+	exit(k->spec->main(dir));
+}
+
+static void child_start(struct supervisor *sv, struct sup_child *k, int64_t now)
+{
+	fflush(NULL);
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		log_error("cannot start %s: %s", k->spec->name, strerror(errno));
+		k->due_ms = now + k->backoff_ms;
+		return;
+	}
+	if (pid == 0)
+		child_exec(k, sv->dir);
+	k->pid = pid;
+	k->started_ms = now;
+	log_info("started %s (pid %ld)", k->spec->name, (long)pid);
+}
+
+int supervisor_tick(struct supervisor *sv, int64_t now_ms)
+{
+	int64_t next = -1;
+
+	for (int i = 0; i < sv->n && !sv->stopping; i++) {
+		struct sup_child *k = &sv->kids[i];
+		if (k->pid == 0 && k->due_ms <= now_ms)
+			child_start(sv, k, now_ms);
+		if (k->pid == 0 && (next < 0 || k->due_ms - now_ms < next))
+			next = k->due_ms - now_ms;
+	}
+	return (int)next;
+}
+
+int supervisor_reaped(struct supervisor *sv, pid_t pid, int status, int64_t now_ms)
+{
+	for (int i = 0; i < sv->n; i++) {
+		struct sup_child *k = &sv->kids[i];
+		if (k->pid != pid)
+			continue;
+		k->pid = 0;
+		if (now_ms - k->started_ms >= HEALTHY_MS)
+			k->backoff_ms = BACKOFF_MIN_MS;
+		k->due_ms = now_ms + k->backoff_ms;
+		if (!sv->stopping)
+			log_warn("%s (pid %ld) %s %d; restarting in %d s", k->spec->name,
+				 (long)pid,
+				 WIFSIGNALED(status) ? "died of signal" : "exited",
+				 WIFSIGNALED(status) ? WTERMSIG(status)
+						     : WEXITSTATUS(status),
+				 k->backoff_ms / 1000);
+		k->backoff_ms = k->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS
+								   : k->backoff_ms * 2;
+		return 1;
+	}
+	return 0;
+}
+
+void supervisor_signal(struct supervisor *sv, int sig)
+{
+	for (int i = 0; i < sv->n; i++)
+		if (sv->kids[i].pid > 0)
+			kill(sv->kids[i].pid, sig);
+}
+
+int supervisor_running(const struct supervisor *sv)
+{
+	int n = 0;
+
+	for (int i = 0; i < sv->n; i++)
+		n += sv->kids[i].pid > 0;
+	return n;
+}
+
+void supervisor_stop(struct supervisor *sv)
+{
+	sv->stopping = 1;
+}
+
+void supervisor_free(struct supervisor *sv)
+{
+	if (sv == NULL)
+		return;
+	free(sv->kids);
+	free(sv);
+}
