@@ -109,10 +109,20 @@ int draw_text_width(const char *s, int flags)
 	return w;
 }
 
+/* Line drawing in plain UTF-8 (the client always runs in a UTF-8
+ * locale), not the terminal's alternate character set, which some
+ * terminals and multiplexers render as letters. */
+void draw_hline(int y, int x, int n)
+{
+	move(y, x);
+	for (int i = 0; i < n; i++)
+		addstr("\xe2\x94\x80"); /* ─ */
+}
+
 void draw_rule(struct app *a, int y, const char *title)
 {
 	draw_on(a, C_DIM);
-	mvhline(y, 0, ACS_HLINE, a->cols);
+	draw_hline(y, 0, a->cols);
 	draw_off(a, C_DIM);
 	if (title && *title) {
 		mvaddstr(y, 1, " ");

@@ -210,6 +210,8 @@ int draw_safe(int y, int x, int maxw, const char *s, size_t len);
 int draw_text(int y, int x, int maxw, const char *s, int flags);
 /* Cells s takes once sanitized with flags. */
 int draw_text_width(const char *s, int flags);
+/* n cells of ─ from (y, x). */
+void draw_hline(int y, int x, int n);
 /* A horizontal rule on row y with an optional title. */
 void draw_rule(struct app *a, int y, const char *title);
 /* Word-wraps untrusted text (sanitized here, multi-line) at width and

@@ -73,16 +73,16 @@ static void compose_box(struct app *a, int y, int h, const char *title)
 {
 	int w = a->cols;
 
-	mvaddch(y, 0, ACS_ULCORNER);
-	mvhline(y, 1, ACS_HLINE, w - 2);
-	mvaddch(y, w - 1, ACS_URCORNER);
+	mvaddstr(y, 0, "\xe2\x94\x8c"); /* ┌ */
+	draw_hline(y, 1, w - 2);
+	addstr("\xe2\x94\x90"); /* ┐ */
 	for (int r = 1; r < h - 1; r++) {
-		mvaddch(y + r, 0, ACS_VLINE);
-		mvaddch(y + r, w - 1, ACS_VLINE);
+		mvaddstr(y + r, 0, "\xe2\x94\x82"); /* │ */
+		mvaddstr(y + r, w - 1, "\xe2\x94\x82");
 	}
-	mvaddch(y + h - 1, 0, ACS_LLCORNER);
-	mvhline(y + h - 1, 1, ACS_HLINE, w - 2);
-	mvaddch(y + h - 1, w - 1, ACS_LRCORNER);
+	mvaddstr(y + h - 1, 0, "\xe2\x94\x94"); /* └ */
+	draw_hline(y + h - 1, 1, w - 2);
+	addstr("\xe2\x94\x98"); /* ┘ */
 	mvaddstr(y, 2, " ");
 	draw_text(y, 3, w - 6, title, TEXT_NAME);
 	addstr(" ");
@@ -185,7 +185,7 @@ static void view_compose_draw(struct app *a, struct screen *s, int y, int h)
 	compose_box(a, y, h, s->title);
 	cx = compose_cw(a, c, y + 1, w);
 	draw_on(a, C_DIM);
-	mvhline(y + 2, 2, ACS_HLINE, w);
+	draw_hline(y + 2, 2, w);
 	draw_off(a, C_DIM);
 	if (c->picking) {
 		compose_picker(a, c, y + 3, w, bh);

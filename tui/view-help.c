@@ -41,11 +41,26 @@ static void help_table(struct app *a, const char *heading, const struct key *t, 
 	(*row)++;
 }
 
+/* Rows a table takes: its heading, its keys, a blank line. */
+static int help_rows(const struct key *t)
+{
+	int n = 2;
+
+	for (; t && t->fn; t++)
+		n++;
+	return t ? n : 0;
+}
+
 static void view_help_draw(struct app *a, struct screen *s, int y, int h)
 {
 	struct help *hp = s->state;
 	char heading[96];
-	int row = 0;
+	int row = 0, total = help_rows(app_keys);
+
+	if (hp && hp->of)
+		total += help_rows(hp->of->keys) + help_rows(hp->of->more_keys);
+	if (hp && hp->scroll > total - h)
+		hp->scroll = total - h > 0 ? total - h : 0;
 
 	if (hp && hp->of) {
 		snprintf(heading, sizeof heading, "Keys on this screen (%s)",
@@ -58,8 +73,6 @@ static void view_help_draw(struct app *a, struct screen *s, int y, int h)
 	if (hp == NULL || !hp->of || !hp->of->raw)
 		help_table(a, "Keys everywhere", app_keys, y, h, hp ? hp->scroll : 0,
 			   &row);
-	if (hp && hp->scroll > 0 && hp->scroll >= row - 1)
-		hp->scroll = row > 1 ? row - 2 : 0;
 }
 
 static void view_help_close(struct screen *s)
