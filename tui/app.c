@@ -290,7 +290,7 @@ int app_confirm(struct app *a, const char *question)
 /* One line of text on the bottom row, with the cursor shown. */
 static void prompt_draw(struct app *a, const char *label, const struct editor *e)
 {
-	int lw = tui_text_width(label, strlen(label)), w = a->cols - lw - 3, row, col;
+	int lw = tui_text_width(label, strlen(label)), w = a->cols - lw - 2, row, col;
 	const char *t = editor_text(e);
 	size_t skip = 0;
 
@@ -305,8 +305,8 @@ static void prompt_draw(struct app *a, const char *label, const struct editor *e
 		skip += tui_cluster(t, strlen(t), skip, &cw);
 		col -= cw;
 	}
-	draw_safe(a->rows - 1, lw + 2, w, t + skip, strlen(t + skip));
-	move(a->rows - 1, lw + 2 + col);
+	draw_safe(a->rows - 1, 1 + lw, w, t + skip, strlen(t + skip));
+	move(a->rows - 1, 1 + lw + col);
 	curs_set(1);
 	refresh();
 }

@@ -65,7 +65,7 @@ static int plist_load_thread(struct app *a, struct plist *pl)
 {
 	struct post_list anc = {0}, desc = {0};
 	struct post focus;
-	struct post_list one = {NULL, 1};
+	struct post_list one = {NULL, 1, 0};
 	int r;
 
 	memset(&focus, 0, sizeof focus);
@@ -79,7 +79,7 @@ static int plist_load_thread(struct app *a, struct plist *pl)
 	one.items[0] = focus;
 	plist_take(pl, &one);
 	plist_take(pl, &desc);
-	pl->more = 0;
+	pl->next_max_id = 0;
 	return 0;
 }
 
@@ -113,7 +113,7 @@ struct plist *plist_new(struct app *a, enum plist_kind kind,
 	}
 	if (plist_fetch(a, pl, 0, PAGE, &l) != 0)
 		goto fail;
-	pl->more = l.n == PAGE;
+	pl->next_max_id = l.next_max_id;
 	plist_take(pl, &l);
 	return pl;
 fail:
@@ -174,7 +174,7 @@ void plist_reload(struct app *a, struct plist *pl)
 			&l) != 0)
 		return; /* keep showing what we had */
 	plist_clear(pl);
-	pl->more = l.n == limit;
+	pl->next_max_id = l.next_max_id;
 	plist_take(pl, &l);
 	plist_restore(pl, sel_id, top_id, newest, old_sel);
 }
@@ -185,13 +185,13 @@ static void plist_more(struct app *a, struct plist *pl)
 	struct post_list l;
 	int drop;
 
-	if (!pl->more || pl->l.n == 0 || pl->kind == PL_THREAD)
+	if (pl->next_max_id == 0 || pl->l.n == 0 || pl->kind == PL_THREAD)
 		return;
-	if (plist_fetch(a, pl, pl->items[pl->l.n - 1].id, PAGE, &l) != 0) {
+	if (plist_fetch(a, pl, pl->next_max_id, PAGE, &l) != 0) {
 		app_fail(a, "Could not load older posts");
 		return;
 	}
-	pl->more = l.n == PAGE;
+	pl->next_max_id = l.next_max_id;
 	plist_take(pl, &l);
 	drop = pl->l.n - LIST_MAX;
 	if (drop <= 0)

@@ -253,7 +253,8 @@ struct plist {
 	struct post *items;
 	int cap;
 	struct list l;
-	int at_newest, more;
+	int at_newest;
+	int64_t next_max_id;	 /* where the next older page starts; 0: no more */
 	int focus;		 /* PL_THREAD: index of the focus */
 	int fresh;		 /* new posts above the selection */
 	struct account *profile; /* the profile view's account, or NULL */

@@ -136,7 +136,7 @@ static void profile_edit(struct app *a, struct screen *s, int bio)
 		app_say(a, "You can only change your own profile.");
 		return;
 	}
-	v = app_prompt(a, bio ? "Your intro:" : "Your name:",
+	v = app_prompt(a, bio ? "Your intro: " : "Your name: ",
 		       bio ? pl->profile->bio : pl->profile->display_name);
 	if (v == NULL)
 		return;

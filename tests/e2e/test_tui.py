@@ -67,12 +67,45 @@ def seed(d, *args):
 
 # ---- a terminal ----------------------------------------------------------------
 
+class Screen(pyte.Screen):
+    """pyte's screen, taught the few sequences ncurses uses that pyte lacks:
+    SU and SD (scroll the region up and down) and REP (repeat the last
+    character), as xterm does them."""
+
+    last = " "
+
+    def draw(self, data):
+        if data:
+            self.last = data[-1]
+        super().draw(data)
+
+    def _scroll(self, count, up):
+        top, bottom = self.margins or pyte.screens.Margins(0, self.lines - 1)
+        x, y = self.cursor.x, self.cursor.y
+        self.cursor.y = top
+        (self.delete_lines if up else self.insert_lines)(count or 1)
+        self.cursor.x, self.cursor.y = x, y
+
+    def scroll_up(self, count=None, *rest, **kw):
+        self._scroll(count, True)
+
+    def scroll_down(self, count=None, *rest, **kw):
+        self._scroll(count, False)
+
+    def repeat_last(self, count=None, *rest, **kw):
+        self.draw(self.last * (count or 1))
+
+
+class Stream(pyte.ByteStream):
+    csi = dict(pyte.ByteStream.csi, S="scroll_up", T="scroll_down", b="repeat_last")
+
+
 class Term:
     """One client on its own pty, seen through a pyte screen."""
 
     def __init__(self, d, name, rows=24, cols=80, first_login=False):
-        self.screen = pyte.Screen(cols, rows)
-        self.stream = pyte.ByteStream(self.screen)
+        self.screen = Screen(cols, rows)
+        self.stream = Stream(self.screen)
         self.raw = b""
         args = ["ui", d, name] + (["--first-login"] if first_login else [])
         self.child = pexpect.spawn(CAMP, args, env=ENV, dimensions=(rows, cols))
@@ -91,6 +124,18 @@ class Term:
             except pexpect.EOF:
                 return
 
+    def settle(self, quiet=0.1, most=2.0):
+        """Reads until the client has been quiet for a moment, so the screen
+        holds a whole frame, not half of one."""
+        end = time.time() + most
+        while time.time() < end:
+            try:
+                data = self.child.read_nonblocking(65536, timeout=quiet)
+                self.raw += data
+                self.stream.feed(data)
+            except (pexpect.TIMEOUT, pexpect.EOF):
+                return
+
     def text(self):
         return "\n".join(line.rstrip() for line in self.screen.display)
 
@@ -100,7 +145,9 @@ class Term:
         while True:
             self.pump(0.05)
             if (needle in self.text()) != gone:
-                return time.time()
+                seen = time.time()
+                self.settle()
+                return seen
             if time.time() > end:
                 raise AssertionError("%r %s the screen after %.1fs:\n%s" %
                                      (needle, "still on" if gone else "not on",
@@ -121,7 +168,9 @@ class Term:
 
 
 def quit_client(t):
-    """Leaves with q, y and checks the exit status (ASan reports leaks there)."""
+    """Goes back to a tab, leaves with q and y, and checks the exit status
+    (ASan reports leaks there)."""
+    t.keys(ESC * 6, settle=0.3)
     t.keys("q")
     t.wait("Leave the camp?")
     t.keys("y")
@@ -197,7 +246,7 @@ def views_show_what_the_model_says():
     t.keys("#")
     t.wait("Hashtag: #movienight")
     t.keys("\r")
-    t.wait("#movienight")
+    t.wait("\u2500 #movienight \u2500")
     contains(t.text(), "Movie night is Friday!")
     quit_client(t)
 
