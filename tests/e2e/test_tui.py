@@ -103,12 +103,13 @@ class Stream(pyte.ByteStream):
 class Term:
     """One client on its own pty, seen through a pyte screen."""
 
-    def __init__(self, d, name, rows=24, cols=80, first_login=False):
+    def __init__(self, d, name, rows=24, cols=80, first_login=False, term=None):
         self.screen = Screen(cols, rows)
         self.stream = Stream(self.screen)
         self.raw = b""
         args = ["ui", d, name] + (["--first-login"] if first_login else [])
-        self.child = pexpect.spawn(CAMP, args, env=ENV, dimensions=(rows, cols))
+        env = dict(ENV, TERM=term) if term else ENV
+        self.child = pexpect.spawn(CAMP, args, env=env, dimensions=(rows, cols))
         cleanup(self.close)
 
     def pump(self, seconds=0.1):
@@ -382,6 +383,10 @@ def acting_on_a_post_says_what_happened():
     t.keys("f")
     t.wait("Favourited.")
     contains(t.text(), "\u2605 1")
+    t.keys("b")
+    t.wait("Boosted.")
+    t.keys("f")
+    t.wait("Favourite taken back.")
     t.keys("R")
     t.wait("Reporting arrives with moderation")
     t.keys("d")
@@ -420,6 +425,20 @@ def replies_to_camp_posts_stay_in_the_camp():
     t.wait("Throw this draft away?")
     t.keys("y")
     t.wait("camp-only news")
+    quit_client(t)
+
+
+@test
+def a_terminal_without_colours_still_marks_the_selection():
+    d = camp_with_friends()
+    seed(d, "post", "bob", "camp", "plain terminal post")
+    t = Term(d, "alice", term="vt100")
+    t.wait("plain terminal post")
+    marked = [l for l in t.text().splitlines() if l.startswith("\u258c")]
+    assert any("plain terminal post" in l for l in marked), t.text()
+    contains(t.text(), "camp only")
+    assert not re.search(rb"\x1b\[([0-9;]*;)?3[0-9]m", t.raw), \
+        "colours sent to a terminal without them"
     quit_client(t)
 
 
