@@ -40,7 +40,7 @@ DEMO_HTTP_PORT ?= 8080
 all: camp
 
 camp: $(BUILD)/camp
-	cp $< $@
+	cp $< $@.tmp && mv -f $@.tmp $@
 
 $(BUILD)/camp: $(BUILD)/camp.o $(BUILD)/libcamp.a
 	$(CC) $(CAMP_CFLAGS) -o $@ $^ $(CAMP_LIBS)

@@ -14,6 +14,7 @@
 #include "common/common.h"
 #include "sshd/sshd.h"
 #include "store/store.h"
+#include "tui/tui.h"
 
 #define EXIT_USAGE 2
 
@@ -327,6 +328,41 @@ static int cmd_version(int argc, char **argv)
 	return 0;
 }
 
+/* For development and tests: a member's full-screen client on this
+ * terminal, as an ssh login would give it, without the ssh. */
+static int cmd_ui(int argc, char **argv)
+{
+	int first = 0, npos, r = 1;
+	const struct opt opts[] = {{"first-login", 0, NULL, &first},
+				   {NULL, 0, NULL, NULL}};
+	char *pos[argc + 1];
+	struct config cfg;
+	struct store *st;
+	struct account me;
+
+	if (opts_parse(argc, argv, opts, pos, &npos) != 0)
+		return usage_error("ui", err_last());
+	if (npos != 2)
+		return usage_error("ui", "expected a folder and a member");
+	if (camp_dir_open(pos[0], &cfg, &st) != 0)
+		return fail();
+	if (account_get_member(st, pos[1], &me) == 0) {
+		struct tui_args args = {.dir = pos[0],
+					.cfg = &cfg,
+					.st = st,
+					.account_id = me.id,
+					.first_login = first,
+					.motd = NULL};
+		r = tui_run(&args);
+		account_free(&me);
+	}
+	if (r != 0)
+		fail();
+	store_close(st);
+	config_free(&cfg);
+	return r;
+}
+
 static void print_usage(FILE *f)
 {
 	fprintf(f, "usage: camp COMMAND [ARGS]\n\n");
@@ -356,6 +392,8 @@ static const struct command commands[] = {
 	 cmd_backup},
 	{"status", "status DIR", "show the camp's settings, members and host keys",
 	 cmd_status},
+	{"ui", "ui DIR USERNAME [--first-login]",
+	 "(for development and testing) a member's client on this terminal", cmd_ui},
 	{"version", "version", "print the version", cmd_version},
 	{"help", "help", "show this help", cmd_help},
 	{NULL, NULL, NULL, NULL},

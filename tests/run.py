@@ -12,6 +12,7 @@ import concurrent.futures
 import glob
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -43,15 +44,23 @@ def programs(args):
 def run_one(name, argv, env, timeout):
     """Runs one program; returns (name, [(ok, title)], output, seconds)."""
     start = time.time()
+    # Each program gets its own process group, so that whatever it started
+    # (servers, clients) goes with it if it has to be stopped.
+    proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        proc = subprocess.run(argv, cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, timeout=timeout)
-        out = proc.stdout.decode("utf-8", "replace")
+        raw, _ = proc.communicate(timeout=timeout)
         code = proc.returncode
-    except subprocess.TimeoutExpired as e:
-        out = (e.stdout or b"").decode("utf-8", "replace")
-        out += "\n(timed out after %ds)" % timeout
+        out = raw.decode("utf-8", "replace")
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        raw, _ = proc.communicate()
+        out = raw.decode("utf-8", "replace") + "\n(timed out after %ds)" % timeout
         code = -1
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)  # anything left behind
+    except ProcessLookupError:
+        pass
     results = []
     for line in out.splitlines():
         m = TAP.match(line)

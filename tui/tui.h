@@ -1,6 +1,8 @@
 /*
- * tui.h: the full-screen client's entry points, called by sshd in the UI
- * process (a grandchild of the listener, on a real pty).
+ * tui.h: the member's full-screen client, as the rest of camp sees it:
+ * the client itself and the join screen, called by sshd in the UI process
+ * (a grandchild of the listener, on a real pty), or by `camp ui` (a
+ * development command) on the current terminal.
  *
  * Contract with sshd: stdin/stdout/stderr are the pty; TERM is the
  * client's terminal, the locale is C.UTF-8 and setlocale(LC_ALL, "") has
@@ -10,7 +12,8 @@
  * SIGTERM means the camp is stopping: leave curses and exit promptly.
  * tui_join() and tui_run() may be called one after the other in the same
  * process; each starts curses with tui_curses_start() and leaves with
- * endwin().
+ * endwin().  Nothing outside tui/ draws on a terminal, and nothing in
+ * tui/ speaks SQL: every read and every action goes through store/.
  */
 #ifndef CAMP_TUI_H
 #define CAMP_TUI_H
@@ -21,16 +24,18 @@
 #include "store/store.h"
 
 struct tui_args {
-	const char *dir;
-	const struct config *cfg;
-	struct store *st;
-	int64_t account_id;
-	int first_login;  /* the member has not seen the first-login pages */
-	const char *motd; /* DIR/motd.txt, already shown before the UI starts */
+	const char *dir;	  /* the camp folder (conduct.txt lives there) */
+	const struct config *cfg; /* camp name, max_post_chars, idle_timeout */
+	struct store *st;	  /* an open store, owned by the caller */
+	int64_t account_id;	  /* the member who logged in */
+	int first_login;	  /* show the welcome pages even if seen before */
+	const char *motd;	  /* DIR/motd.txt, already shown before the UI */
 };
 
 /* Runs the full-screen client on the current tty (stdin/stdout are the
- * pty). Returns an exit status. */
+ * pty) until the member quits, the terminal goes away or the session has
+ * been idle for cfg->idle_timeout.  Returns an exit status: 0 after a
+ * normal quit, 1 if the client could not start (err_last() says why). */
 int tui_run(const struct tui_args *args);
 
 struct tui_join_args {

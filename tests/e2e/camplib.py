@@ -274,15 +274,58 @@ class Server:
         return name
 
 
+def _pyte_classes():
+    """pyte's screen and stream, taught the few sequences ncurses uses that
+    pyte lacks: SU and SD (scroll the region up and down) and REP (repeat
+    the last character), as xterm does them.  Without them a scrolling
+    client's screen drifts."""
+    import pyte
+
+    class TermScreen(pyte.Screen):
+        last = " "
+
+        def draw(self, data):
+            if data:
+                self.last = data[-1]
+            super().draw(data)
+
+        def _scroll(self, count, up):
+            top, bottom = self.margins or pyte.screens.Margins(0, self.lines - 1)
+            x, y = self.cursor.x, self.cursor.y
+            self.cursor.y = top
+            (self.delete_lines if up else self.insert_lines)(count or 1)
+            self.cursor.x, self.cursor.y = x, y
+
+        def scroll_up(self, count=None, *rest, **kw):
+            self._scroll(count, True)
+
+        def scroll_down(self, count=None, *rest, **kw):
+            self._scroll(count, False)
+
+        def repeat_last(self, count=None, *rest, **kw):
+            self.draw(self.last * (count or 1))
+
+    class TermStream(pyte.ByteStream):
+        csi = dict(pyte.ByteStream.csi, S="scroll_up", T="scroll_down",
+                   b="repeat_last")
+
+    return TermScreen, TermStream
+
+
+def term_screen(rows, cols):
+    """A (screen, stream) pair that understands what ncurses sends."""
+    screen_cls, stream_cls = _pyte_classes()
+    screen = screen_cls(cols, rows)
+    return screen, stream_cls(screen)
+
+
 class Screen:
     """A pyte screen fed from a pexpect child, for asserting on what a
     member would see."""
 
     def __init__(self, child, rows=24, cols=80):
-        import pyte
         self.child = child
-        self.screen = pyte.Screen(cols, rows)
-        self.stream = pyte.ByteStream(self.screen)
+        self.screen, self.stream = term_screen(rows, cols)
         self.raw = b""  # everything received, for text a full-screen UI wipes
 
     def resize(self, rows, cols):
@@ -310,12 +353,52 @@ class Screen:
                 raise AssertionError("%r never received:\n%r" % (text, self.raw[-2000:]))
             self.pump(0.05)
 
-    def wait_for(self, text, timeout=10):
+    def wait_for(self, text, timeout=10, gone=False):
+        """Waits until text is (with gone: is no longer) on the screen."""
         deadline = time.time() + timeout
-        while text not in self.text():
+        while (text in self.text()) == gone:
             if time.time() > deadline:
-                raise AssertionError("%r not on the screen:\n%s" % (text, self.text()))
+                raise AssertionError("%r %s the screen:\n%s" % (
+                    text, "still on" if gone else "not on", self.text()))
             self.pump(0.05)
+
+    def wait_width(self, cols, timeout=10):
+        """Waits until the client has redrawn for a window cols wide: its
+        rules span the whole width, and nothing wider remains."""
+        rule = "\u2500" * cols
+        deadline = time.time() + timeout
+        while not any(line.startswith(rule) and len(line.rstrip()) == cols
+                      for line in self.screen.display):
+            if time.time() > deadline:
+                raise AssertionError("no %d-column redraw:\n%s" % (cols, self.text()))
+            self.pump(0.05)
+
+    def enter_client(self, timeout=10):
+        """Goes through the first-login pages, if shown, to the timelines."""
+        deadline = time.time() + timeout
+        self.wait_for("1 Home", timeout)
+        tries = 0
+        while "Enter next" in self.text() or "Press Enter" in self.text():
+            if time.time() > deadline:
+                raise AssertionError("stuck in the welcome pages:\n" + self.text())
+            before = self.text()
+            # Enter goes on; the code of conduct may want a y first.
+            self.child.send("y" if tries % 2 else "\r")
+            self.pump(0.3)
+            tries = 0 if self.text() != before else tries + 1
+
+    def leave(self):
+        """Quits the client the way a member does and checks it exits 0."""
+        import pexpect
+        self.child.send("\x1b\x1b")
+        self.pump(0.3)
+        self.child.send("q")
+        self.wait_for("Leave the camp?")
+        self.child.send("y")
+        self.child.expect(pexpect.EOF, timeout=10)
+        self.child.close()
+        if self.child.exitstatus != 0:
+            raise AssertionError("client exited %r" % self.child.exitstatus)
 
 
 def start_camp(**conf):

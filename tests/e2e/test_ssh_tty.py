@@ -39,11 +39,9 @@ def interactive_join_checks_as_you_type_then_welcomes():
     s.wait_for("Welcome to Friend Camp, erin!")
     child.send("\r")
     s.wait_for("@erin")
-    s.wait_for("80x24")
     s.wait_for("Hi Erin, so glad you came!")  # the invite's welcome note
-    child.send("q")
-    child.wait()
-    eq(child.exitstatus, 0)
+    s.enter_client()
+    s.leave()
     db = sqlite3.connect(os.path.join(srv.dir, "camp.db"))
     row = db.execute("SELECT display_name, coc_accepted_at > 0 FROM accounts"
                      " WHERE username = 'erin'").fetchone()
@@ -75,40 +73,37 @@ def login_shows_motd_then_the_client_which_follows_resizes():
     s = Screen(child)
     s.wait_raw("Movie night on Friday!")
     s.wait_for("@alice")
-    s.wait_for("80x24")
+    s.enter_client()
+    s.wait_width(80)
     contains(s.text(), "Friend Camp")
     s.resize(40, 120)
-    s.wait_for("120x40")
+    s.wait_width(120)
     s.resize(24, 80)
-    s.wait_for("80x24")
-    child.send("q")
-    child.wait()
-    eq(child.exitstatus, 0)
+    s.wait_width(80)
+    s.leave()
 
 
 @test
 def a_member_may_hold_several_sessions():
     a = srv.spawn("alice", alice)
     b = srv.spawn("alice", alice)
-    for child in (a, b):
-        Screen(child).wait_for("@alice")
+    screens = [Screen(child) for child in (a, b)]
+    for s in screens:
+        s.enter_client()
     srv.ssh("alice", alice, "whoami", check=0)
-    for child in (a, b):
-        child.send("q")
-        child.wait()
+    for s in screens:
+        s.leave()
 
 
 @test
 def a_session_outlives_keepalives():
     child = srv.spawn("alice", alice)
     s = Screen(child)
-    s.wait_for("80x24")
+    s.enter_client()
     time.sleep(6)  # one keepalive (5s) goes out and comes back
     s.resize(30, 100)
-    s.wait_for("100x30")
-    child.send("q")
-    child.wait()
-    eq(child.exitstatus, 0)
+    s.wait_width(100)
+    s.leave()
 
 
 @test
