@@ -198,6 +198,8 @@ static const char migration_2[] =
 	"  actor_uri TEXT,"
 	"  state INTEGER NOT NULL DEFAULT 0,"
 	"  created_at INTEGER NOT NULL"
+	");";
+
 /* Federation (issue 6): what the federation child keeps for itself.
  * Only new tables, so it applies in any order after migration 1. */
 static const char migration_federation[] =
