@@ -51,9 +51,9 @@ json_t *ap_person(struct fed *f, const struct account *a, const char *public_pem
 	json_object_set_new(o, "outbox", json_sprintf("%s/outbox", id));
 	json_object_set_new(o, "followers", json_sprintf("%s/followers", id));
 	json_object_set_new(o, "following", json_sprintf("%s/following", id));
-	json_object_set_new(o, "endpoints",
-			    json_pack("{s:o}", "sharedInbox",
-				      json_sprintf("%s/inbox", f->base)));
+	json_object_set_new(
+		o, "endpoints",
+		json_pack("{s:o}", "sharedInbox", json_sprintf("%s/inbox", f->base)));
 	json_object_set_new(o, "manuallyApprovesFollowers", json_boolean(a->locked));
 	json_object_set_new(o, "discoverable", json_true());
 	set_str(o, "published", published);
@@ -80,9 +80,9 @@ json_t *ap_instance_actor(struct fed *f, const char *public_pem)
 	set_str(o, "url", f->base);
 	json_object_set_new(o, "inbox", json_sprintf("%s/inbox", id));
 	json_object_set_new(o, "outbox", json_sprintf("%s/outbox", id));
-	json_object_set_new(o, "endpoints",
-			    json_pack("{s:o}", "sharedInbox",
-				      json_sprintf("%s/inbox", f->base)));
+	json_object_set_new(
+		o, "endpoints",
+		json_pack("{s:o}", "sharedInbox", json_sprintf("%s/inbox", f->base)));
 	json_object_set_new(o, "manuallyApprovesFollowers", json_true());
 	json_object_set_new(o, "publicKey",
 			    json_pack("{s:o, s:s, s:s}", "id",

@@ -50,7 +50,8 @@ static void header_value(const char *line, size_t len, const char *name, char **
 	size_t vlen = len - n - 1;
 	while (vlen > 0 && (*v == ' ' || *v == '\t'))
 		v++, vlen--;
-	while (vlen > 0 && (v[vlen - 1] == '\r' || v[vlen - 1] == '\n' || v[vlen - 1] == ' '))
+	while (vlen > 0 &&
+	       (v[vlen - 1] == '\r' || v[vlen - 1] == '\n' || v[vlen - 1] == ' '))
 		vlen--;
 	free(*slot);
 	*slot = xstrndup(v, vlen);
@@ -141,8 +142,8 @@ static int get_once(struct fed *f, CURL *c, const char *url, const char *accept,
 	int r;
 
 	if ((r = fed_signer(f, signer, &priv, &key_id)) != 0 ||
-	    (r = sig_sign_request(priv, key_id, "GET", url, NULL, 0, NULL, now_s(), &so)) !=
-		    0)
+	    (r = sig_sign_request(priv, key_id, "GET", url, NULL, 0, NULL, now_s(),
+				  &so)) != 0)
 		goto out;
 	const char *names[] = {"Host", "Date", "Signature", "Accept"};
 	const char *values[] = {so.host, so.date, so.signature, accept};
@@ -156,7 +157,8 @@ static int get_once(struct fed *f, CURL *c, const char *url, const char *accept,
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
 	if ((cc = curl_easy_perform(c)) != CURLE_OK) {
-		r = err_set(CAMP_EIO, "cannot fetch %.200s: %s", url, curl_easy_strerror(cc));
+		r = err_set(CAMP_EIO, "cannot fetch %.200s: %s", url,
+			    curl_easy_strerror(cc));
 		goto out;
 	}
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out->status);
@@ -203,7 +205,8 @@ int fed_get(struct fed *f, const char *url, const char *accept, const char *sign
 		free(cur);
 		cur = next;
 		if (cur == NULL || hop == MAX_REDIRECTS) {
-			r = err_set(CAMP_EIO, "too many or bad redirects from %.200s", url);
+			r = err_set(CAMP_EIO, "too many or bad redirects from %.200s",
+				    url);
 			break;
 		}
 	}
@@ -216,9 +219,8 @@ int fed_get(struct fed *f, const char *url, const char *accept, const char *sign
 
 int fed_get_json(struct fed *f, const char *url, long timeout_s, json_t **out)
 {
-	static const char accept[] =
-		"application/activity+json, application/ld+json; "
-		"profile=\"https://www.w3.org/ns/activitystreams\"";
+	static const char accept[] = "application/activity+json, application/ld+json; "
+				     "profile=\"https://www.w3.org/ns/activitystreams\"";
 	struct fed_response res;
 	int r;
 

@@ -60,7 +60,8 @@ static void put_text(struct render *r, const char *s)
 {
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		unsigned char c = *p;
-		if (!r->pre && (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f')) {
+		if (!r->pre &&
+		    (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f')) {
 			r->space = 1;
 			continue;
 		}
@@ -230,8 +231,7 @@ static char *tidy(struct buf *b)
 	return buf_detach(&out);
 }
 
-char *html_to_text(const char *html, size_t len, const struct html_mention *m,
-		   int nm)
+char *html_to_text(const char *html, size_t len, const struct html_mention *m, int nm)
 {
 	struct buf out = BUF_INIT;
 	struct render r = {&out, m, nm, 0, 0};

@@ -50,7 +50,8 @@ static uint32_t v4_at(const unsigned char *p)
 
 static int v6_private(const unsigned char *b)
 {
-	static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	static const unsigned char mapped[12] = {0, 0, 0, 0, 0,	   0,
+						 0, 0, 0, 0, 0xff, 0xff};
 	static const unsigned char nat64[12] = {0, 0x64, 0xff, 0x9b};
 	static const unsigned char zero[16];
 
