@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "common/common.h"
+#include "federation/federation.h"
 #include "sshd/sshd.h"
 #include "store/store.h"
 
@@ -350,6 +351,8 @@ static const struct command commands[] = {
 	 cmd_backup},
 	{"status", "status DIR", "show the camp's settings, members and host keys",
 	 cmd_status},
+	{"federation", "federation DIR",
+	 "run only the HTTP side and deliveries (development, tests)", federation_cmd},
 	{"version", "version", "print the version", cmd_version},
 	{"help", "help", "show this help", cmd_help},
 	{NULL, NULL, NULL, NULL},

@@ -342,6 +342,8 @@ void deliverer_free(struct deliverer *d);
 /* Starts due jobs (within the concurrency limits) and collects finished
  * transfers; never blocks.  Call often. */
 int deliverer_step(struct deliverer *d);
+/* Makes the next step look for due jobs at once (new jobs queued). */
+void deliverer_kick(struct deliverer *d);
 /* The fds to wait on and how long (ms) until the next step is useful. */
 int deliverer_fdset(struct deliverer *d, fd_set *r, fd_set *w, fd_set *e, int *maxfd,
 		    long *timeout_ms);
