@@ -206,14 +206,19 @@ int http_server_start(struct fed *f, struct http_server **out)
 		flags |= MHD_USE_TLS;
 	}
 	hs->f = f;
-	hs->daemon = MHD_start_daemon(
-		flags, 0, NULL, NULL, on_request, hs, MHD_OPTION_SOCK_ADDR, &ss,
-		MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_NOTIFY_COMPLETED,
-		on_completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)200,
-		MHD_OPTION_EXTERNAL_LOGGER, on_log, NULL, MHD_OPTION_HTTPS_MEM_KEY,
-		hs->key ? hs->key : "", MHD_OPTION_HTTPS_MEM_CERT,
-		hs->cert ? hs->cert : "", MHD_OPTION_END);
+	struct MHD_OptionItem opts[] = {
+		{MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)on_log, NULL},
+		{MHD_OPTION_SOCK_ADDR, 0, &ss},
+		{MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)on_uri, NULL},
+		{MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, NULL},
+		{MHD_OPTION_CONNECTION_TIMEOUT, 30, NULL},
+		{MHD_OPTION_CONNECTION_LIMIT, 200, NULL},
+		{hs->cert ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, hs->key},
+		{MHD_OPTION_HTTPS_MEM_CERT, 0, hs->cert},
+		{MHD_OPTION_END, 0, NULL},
+	};
+	hs->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, hs,
+				      MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
 	if (hs->daemon == NULL) {
 		r = err_set(CAMP_EIO, "cannot listen for HTTP%s on %s",
 			    hs->cert ? "S" : "", f->cfg->http_listen);
