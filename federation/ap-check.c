@@ -184,5 +184,6 @@ void ap_check(json_t *doc, struct ap_verdict *v)
 		checks[i].check(doc, v, type);
 		return;
 	}
-	verdict(v, 0, 202, "%s is not an activity camp handles; ignored", type);
+	verdict(v, 0, 202,
+		"%s is neither an activity nor an object camp handles; ignored", type);
 }

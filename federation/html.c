@@ -29,7 +29,7 @@ struct render {
  * line. */
 static const char *const para_tags[] = {"p",  "blockquote", "h1", "h2", "h3", "h4",
 					"h5", "h6",	    "ul", "ol", "pre"};
-static const char *const line_tags[] = {"div", "li", "tr", "dt", "dd", "br"};
+static const char *const line_tags[] = {"div", "li", "tr", "dt", "dd"};
 
 static int tag_in(const xmlChar *name, const char *const *list, size_t n)
 {
@@ -179,16 +179,17 @@ static void render_element(struct render *r, xmlNode *n)
 		xmlFree(alt);
 		return;
 	}
+	if (strcasecmp((const char *)name, "br") == 0) {
+		buf_putc(r->out, '\n');
+		r->space = 0;
+		return;
+	}
 	int para = tag_in(name, para_tags, ARRAY_LEN(para_tags));
 	int line = tag_in(name, line_tags, ARRAY_LEN(line_tags));
 	if (para)
 		ensure_newlines(r, 2);
 	else if (line)
 		ensure_newlines(r, 1);
-	if (strcasecmp((const char *)name, "br") == 0) {
-		buf_putc(r->out, '\n');
-		return;
-	}
 	int was_pre = r->pre;
 	if (strcasecmp((const char *)name, "pre") == 0)
 		r->pre = 1;
