@@ -133,7 +133,7 @@ interop-deps:
 
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz-*.c)
 fuzz: deps
-	$(MAKE) BUILD=build-fuzz CC=clang OPT="-O1 -g" \
+	$(MAKE) BUILD=build-fuzz CC=clang OPT="-O1 -g -Wno-string-concatenation" \
 	  SAN="-fsanitize=fuzzer-no-link,address,undefined" build-fuzz/libcamp.a
 	@mkdir -p build-fuzz/fuzz
 	for f in $(FUZZ_SRCS); do \

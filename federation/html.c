@@ -125,7 +125,7 @@ static void put_mention(struct render *r, const char *href, const char *text)
 			return;
 		}
 	}
-	if (href && strchr(text + 1, '@') == NULL) {
+	if (href && ap_url_ok(href) && text[0] && strchr(text + 1, '@') == NULL) {
 		char *host = url_host(href);
 		buf_printf(r->out, "%s%s%s", text, host[0] ? "@" : "", host);
 		free(host);
@@ -227,6 +227,8 @@ static char *tidy(struct buf *b)
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == ' ' && i + 1 < n && s[i + 1] == '\n')
 			continue;
+		if (((unsigned char)s[i] < 0x20 && s[i] != '\n') || s[i] == 0x7f)
+			continue; /* from attributes and mention hosts */
 		buf_putc(&out, s[i]);
 	}
 	return buf_detach(&out);
