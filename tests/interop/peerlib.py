@@ -105,6 +105,20 @@ class Camp:
         self.proc = start([camplib.CAMP, "federation", self.dir], self.log)
         wait_port(self.port)
 
+    def stop_and_check(self):
+        """Stops the child with SIGTERM and asserts it exited cleanly, with
+        no sanitizer report (under make asan) in its log."""
+        self.proc.terminate()
+        code = self.proc.wait(20)
+        log = self.log_text()
+        for bad in ("AddressSanitizer", "LeakSanitizer", "runtime error:"):
+            if bad in log:
+                raise AssertionError("sanitizer report in the federation log:\n" +
+                                     log[log.index(bad) - 200:][:4000])
+        if code != 0:
+            raise AssertionError("the federation child exited %d:\n%s" % (
+                code, log[-3000:]))
+
     def kill(self):
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait()

@@ -93,6 +93,7 @@ def killed_mid_delivery_resumes_and_repeats_the_same_id():
     eq(len(ids), 1, "one activity id for every delivery and repeat: %s" % ids)
     eq([ok for _, _, ok in got if not ok], [], "signed, with a matching Digest")
     print("# killed at %d of %d; %d POSTs in all" % (at_kill, INBOXES, len(got)))
+    camp.stop_and_check()
 
 
 if __name__ == "__main__":

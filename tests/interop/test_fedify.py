@@ -170,6 +170,11 @@ def nothing_after_unfollow():
     no_rejections(peer)
 
 
+@test
+def federation_child_stops_cleanly():
+    setup()["camp"].stop_and_check()
+
+
 def camp_get(s, path):
     import ssl
     import urllib.request
