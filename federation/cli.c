@@ -168,6 +168,55 @@ static int t_seed(struct helper *h)
 	return r;
 }
 
+/* home NAME: the home timeline, one JSON object a line */
+static int t_home(struct helper *h)
+{
+	struct viewer *v;
+	struct post_list l = {0};
+	struct timeline_query q = {TL_HOME, 0, NULL, 0, 50};
+	int r;
+
+	if (h->argc < 1)
+		return err_set(CAMP_EINVAL, "home NAME");
+	if ((r = viewer_member(h->f->st, member_id(h, h->argv[0]), &v)) != 0)
+		return r;
+	if ((r = timeline_get(h->f->st, v, &q, &l)) == 0) {
+		for (int i = 0; i < l.n; i++) {
+			char *from = account_brief_acct(&l.items[i].author);
+			json_t *o = json_pack("{s:s, s:s, s:s}", "author", from,
+					      "content", l.items[i].content, "visibility",
+					      visibility_name(l.items[i].visibility));
+			char *s = ap_dump(o);
+			printf("%s\n", s);
+			free(s);
+			json_decref(o);
+			free(from);
+		}
+		post_list_free(&l);
+	}
+	viewer_free(v);
+	return r;
+}
+
+/* following NAME ACCT: none, pending or accepted */
+static int t_following(struct helper *h)
+{
+	static const char *const names[] = {"none", "pending", "accepted"};
+	struct account a;
+	enum follow_state state = FOLLOW_NONE;
+	int r;
+
+	if (h->argc < 2)
+		return err_set(CAMP_EINVAL, "following NAME ACCT");
+	if ((r = account_find(h->f->st, h->argv[1], h->f->cfg->domain, &a)) != 0)
+		return r;
+	r = follow_get(h->f->st, member_id(h, h->argv[0]), a.id, &state);
+	account_free(&a);
+	if (r == 0)
+		printf("%s\n", names[state]);
+	return r;
+}
+
 /* deliveries: how many jobs wait */
 static int t_deliveries(struct helper *h)
 {
@@ -190,6 +239,8 @@ static const struct {
 	{"notifications", t_notifications},
 	{"seed-followers", t_seed},
 	{"deliveries", t_deliveries},
+	{"home", t_home},
+	{"following", t_following},
 };
 
 static int test_helper(int argc, char **argv)

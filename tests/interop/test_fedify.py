@@ -133,8 +133,10 @@ def reply_and_mention_reach_alice():
     s = setup()
     camp, peer = s["camp"], s["peer"]
     alice = "@alice@" + camp.domain
-    peer.call("note", {"content": "nice post", "mention": [alice],
-                       "inReplyTo": "%s/posts/%s" % (camp.base, S["posts"]["public"])})
+    r = peer.call("note", {"content": "nice post", "mention": [alice],
+                           "inReplyTo": "%s/posts/%s" % (camp.base,
+                                                          S["posts"]["public"])})
+    S.setdefault("peer_notes", {})["nice post"] = r["note"]
     peer.call("note", {"content": "just saying hi", "mention": [alice],
                        "toFollowers": False, "visibility": "direct"})
     want = {"reply": "nice post", "mention": "just saying hi"}
@@ -149,6 +151,68 @@ def reply_and_mention_reach_alice():
         raise AssertionError("alice's notifications: %s\nlog:\n%s" % (
             notes, camp.log_text()[-3000:]))
     eq(found["reply"]["in_reply_to"], int(S["posts"]["public"]), "reply's parent")
+
+
+@test
+def likes_boosts_and_deletes_reach_alice():
+    s = setup()
+    camp, peer = s["camp"], s["peer"]
+    alice = "@alice@" + camp.domain
+    post = "%s/posts/%s" % (camp.base, S["posts"]["public"])
+    peer.call("send", {"activity": {"type": "Like", "object": post}, "to": [alice]})
+    peer.call("send", {"activity": {"type": "Announce", "object": post,
+                                    "to": "https://www.w3.org/ns/activitystreams#Public"},
+                       "to": [alice]})
+    wait_notifications(camp, peer, {"favourite", "boost"})
+    # The peer deletes its reply: the reply (and its notification) goes.
+    peer.call("send", {"activity": {"type": "Delete",
+                                    "object": S["peer_notes"]["nice post"]},
+                       "to": [alice]})
+    end = time.time() + 10
+    while time.time() < end:
+        kinds = {n["kind"] for n in notifications(camp) if n["from"] == peer.acct}
+        if "reply" not in kinds:
+            break
+        time.sleep(0.2)
+    eq("reply" in kinds, False, "the deleted reply's notification")
+
+
+@test
+def alice_follows_bob_and_sees_his_posts():
+    s = setup()
+    camp, peer = s["camp"], s["peer"]
+    eq(camp.helper("follow", "alice", peer.acct), "pending", "state after Follow")
+    peer.wait("Follow")
+    end = time.time() + 10
+    while camp.helper("following", "alice", peer.acct) != "accepted":
+        if time.time() > end:
+            raise AssertionError("no Accept taken in:\n" + camp.log_text()[-3000:])
+        time.sleep(0.2)
+    peer.call("note", {"content": "hello followers of bob"})
+    end = time.time() + 10
+    while "hello followers of bob" not in camp.helper("home", "alice"):
+        if time.time() > end:
+            raise AssertionError("not in alice's home:\n" + camp.log_text()[-3000:])
+        time.sleep(0.2)
+    camp.helper("unfollow", "alice", peer.acct)
+    ev = peer.wait("Undo")
+    contains(json.dumps(ev[0]["raw"]), "Follow")
+    no_rejections(peer)
+
+
+def notifications(camp):
+    return [json.loads(l) for l in camp.helper("notifications", "alice").splitlines()]
+
+
+def wait_notifications(camp, peer, kinds, timeout=10):
+    end = time.time() + timeout
+    while time.time() < end:
+        got = {n["kind"] for n in notifications(camp) if n["from"] == peer.acct}
+        if kinds <= got:
+            return
+        time.sleep(0.2)
+    raise AssertionError("wanted %s, alice has %s\n%s" % (kinds, got,
+                                                         camp.log_text()[-3000:]))
 
 
 @test
