@@ -232,18 +232,6 @@ out:
 	return r;
 }
 
-/* 1 if both URLs have the same scheme and authority. */
-static int same_origin(const char *a, const char *b)
-{
-	const char *pa = strstr(a, "://"), *pb = strstr(b, "://");
-
-	if (pa == NULL || pb == NULL)
-		return 0;
-	size_t na = (size_t)(pa - a) + 3 + strcspn(pa + 3, "/?#");
-	size_t nb = (size_t)(pb - b) + 3 + strcspn(pb + 3, "/?#");
-	return na == nb && strncasecmp(a, b, na) == 0;
-}
-
 int ap_actor_fetch(struct fed *f, const char *url, int64_t *account_id)
 {
 	char *where = xstrndup(url, strcspn(url, "#"));
@@ -266,7 +254,7 @@ int ap_actor_fetch(struct fed *f, const char *url, int64_t *account_id)
 	}
 	if ((r = ap_actor_parse(doc, &a)) != 0)
 		goto out;
-	if (!same_origin(a.id, where)) {
+	if (!ap_same_origin(a.id, where)) {
 		r = err_set(CAMP_EPERM, "an actor at %.100s claims to be %.100s", where,
 			    a.id);
 		goto out;

@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 json_t *ap_parse(const char *text, size_t len)
 {
@@ -184,4 +185,15 @@ int ap_text_ok(const char *s, size_t max)
 	size_t n = s ? strlen(s) : 0;
 
 	return s != NULL && n <= max && utf8_valid(s, n, NULL);
+}
+
+int ap_same_origin(const char *a, const char *b)
+{
+	const char *pa = a ? strstr(a, "://") : NULL, *pb = b ? strstr(b, "://") : NULL;
+
+	if (pa == NULL || pb == NULL)
+		return 0;
+	size_t na = (size_t)(pa - a) + 3 + strcspn(pa + 3, "/?#");
+	size_t nb = (size_t)(pb - b) + 3 + strcspn(pb + 3, "/?#");
+	return na == nb && strncasecmp(a, b, na) == 0;
 }

@@ -88,6 +88,9 @@ int ap_time(const char *s, int64_t *t);
 json_t *ap_context(void);
 /* 1 if s is an http(s) URL of sane length without spaces or controls. */
 int ap_url_ok(const char *s);
+/* 1 if both URLs have the same scheme, host and port: a server speaks
+ * only for ids under its own origin. */
+int ap_same_origin(const char *a, const char *b);
 /* 1 if s is valid UTF-8 of at most max bytes. */
 int ap_text_ok(const char *s, size_t max);
 

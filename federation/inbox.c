@@ -187,18 +187,25 @@ out:
 	return r;
 }
 
+/* Whether a member follows the account. */
+static int followed_here(struct fed *f, int64_t account_id)
+{
+	int64_t *ids = NULL;
+	int n = 0, yes = 0;
+
+	if (followers_list(f->st, account_id, &ids, &n) == 0)
+		for (int i = 0; i < n && !yes; i++)
+			yes = account_is_member(f->st, ids[i]) == 1;
+	free(ids);
+	return yes;
+}
+
 /* Whether a note concerns this camp: its author is followed by a member,
  * or it names a member, or it answers a post the camp knows. */
 static int note_relevant(struct inbound *in, const struct ap_note *n, int nlocal)
 {
-	int64_t *ids = NULL;
-	int count = 0, yes = nlocal > 0 || known_post(in->f, n->in_reply_to) != 0;
-
-	if (!yes && followers_list(in->f->st, in->actor_id, &ids, &count) == 0)
-		for (int i = 0; i < count && !yes; i++)
-			yes = account_is_member(in->f->st, ids[i]) == 1;
-	free(ids);
-	return yes;
+	return nlocal > 0 || known_post(in->f, n->in_reply_to) != 0 ||
+	       followed_here(in->f, in->actor_id);
 }
 
 /* Local members and known accounts among mentions and addressees. */
@@ -232,7 +239,7 @@ static int note_addressees(struct inbound *in, json_t *obj, const struct ap_note
 	return count;
 }
 
-static int create_note(struct inbound *in, json_t *obj)
+static int create_note(struct inbound *in, json_t *obj, int keep)
 {
 	struct remote_actor ra;
 	struct ap_note n;
@@ -245,14 +252,14 @@ static int create_note(struct inbound *in, json_t *obj)
 	remote_actor_free(&ra);
 	if (r != 0)
 		return r;
-	if (strcmp(n.attributed_to, in->actor) != 0) {
+	if (strcmp(n.attributed_to, in->actor) != 0 || !ap_same_origin(n.id, in->actor)) {
 		r = err_set(CAMP_EPERM, "a note attributed to someone else");
 		goto out;
 	}
 	if (post_find_uri(in->f->st, n.id, &id) == 0)
 		goto out; /* known already */
 	nm = note_addressees(in, obj, &n, &mentions, &nlocal);
-	if (!note_relevant(in, &n, nlocal)) {
+	if (!keep && !note_relevant(in, &n, nlocal)) {
 		r = err_set(CAMP_ENOENT, "a note nobody here follows");
 		goto out;
 	}
@@ -282,7 +289,7 @@ out:
 
 static int h_create(struct inbound *in)
 {
-	return create_note(in, in->object);
+	return create_note(in, in->object, 0);
 }
 
 static int h_update(struct inbound *in)
@@ -393,7 +400,8 @@ static const struct {
 
 /* Fetches a note by id and stores it (with its author), for a boost of,
  * or a Create naming, a note camp does not have yet. */
-static void fetch_note(struct fed *f, const char *uri, const char *expect_author)
+static void fetch_note(struct fed *f, const char *uri, const char *expect_author,
+		       int keep)
 {
 	json_t *doc = NULL;
 	struct inbound in = {f, NULL, NULL, "Create", NULL, 0, NULL, NULL};
@@ -410,7 +418,7 @@ static void fetch_note(struct fed *f, const char *uri, const char *expect_author
 		goto out;
 	in.actor_id = author;
 	in.doc = doc;
-	if (create_note(&in, doc) != 0)
+	if (create_note(&in, doc, keep) != 0)
 		log_debug("did not keep %.200s: %s", uri, err_last());
 out:
 	json_decref(doc);
@@ -497,10 +505,10 @@ int inbox_handle(struct fed *f, const struct http_msg *m, const char *username)
 		goto out;
 	}
 	/* Network work before the transaction. */
-	if (strcmp(in.type, "Announce") == 0)
-		fetch_note(f, in.object_id, NULL);
+	if (strcmp(in.type, "Announce") == 0 && followed_here(f, in.actor_id))
+		fetch_note(f, in.object_id, NULL, 1);
 	if (strcmp(in.type, "Create") == 0 && json_is_string(in.object)) {
-		fetch_note(f, in.object_id, in.actor);
+		fetch_note(f, in.object_id, in.actor, 0);
 		goto out;
 	}
 	for (size_t i = 0; i < ARRAY_LEN(handlers); i++)
