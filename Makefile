@@ -36,7 +36,7 @@ DEMO ?= var/demo
 DEMO_SSH_PORT ?= 2222
 DEMO_HTTP_PORT ?= 8080
 
-.PHONY: all deps run test check asan format format-check clean fuzz
+.PHONY: all deps run test check asan format format-check clean fuzz interop-deps
 all: camp
 
 camp: $(BUILD)/camp
@@ -111,17 +111,25 @@ run: deps
 	@echo; echo "Serving the demo camp; stop it with Ctrl-C."
 	./camp serve $(DEMO)
 
-test: deps
+test: deps interop-deps
 	$(MAKE) camp unit
 	/usr/bin/python3 tests/run.py --bin ./camp --build $(BUILD)
 
 unit: $(UNIT_BINS)
 
-asan: deps
+asan: deps interop-deps
 	$(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined" \
 	  build-asan/camp unit
 	/usr/bin/python3 tests/run.py --bin build-asan/camp --build build-asan --asan
+
+# The interop peer's npm packages, pinned by its package-lock.json, kept
+# in tests/interop/node_modules (ignored by git) between runs.
+interop-deps:
+	@if [ ! -f tests/interop/node_modules/@fedify/fedify/package.json ]; then \
+	  cd tests/interop && { npm ci --prefer-offline --no-audit --no-fund || \
+	    npm ci --no-audit --no-fund; }; \
+	fi
 
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz-*.c)
 fuzz: deps

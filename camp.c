@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "common/common.h"
+#include "federation/federation.h"
 #include "sshd/sshd.h"
 #include "store/store.h"
 #include "tui/tui.h"
@@ -307,8 +308,9 @@ static int cmd_status(int argc, char **argv)
 }
 
 /* The long-lived processes `camp serve` keeps running beside the SSH
- * listener (restarted if they die).  The federation process goes here. */
+ * listener (restarted if they die). */
 static const struct sshd_child serve_children[] = {
+	{"federation", federation_main},
 	{NULL, NULL},
 };
 
@@ -394,6 +396,8 @@ static const struct command commands[] = {
 	 cmd_status},
 	{"ui", "ui DIR USERNAME [--first-login]",
 	 "(for development and testing) a member's client on this terminal", cmd_ui},
+	{"federation", "federation DIR",
+	 "run only the HTTP side and deliveries (development, tests)", federation_cmd},
 	{"version", "version", "print the version", cmd_version},
 	{"help", "help", "show this help", cmd_help},
 	{NULL, NULL, NULL, NULL},

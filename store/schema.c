@@ -204,8 +204,94 @@ static const char migration_2[] =
 	"  created_at INTEGER NOT NULL"
 	");";
 
+/* Federation (issue 6): what the federation child keeps for itself.
+ * Only new tables, so it applies in any order after migration 1. */
+static const char migration_federation[] =
+	/* A remote actor's addresses and public key, cached from its actor
+	 * document; goes with its account. */
+	"CREATE TABLE fed_actors ("
+	"  account_id INTEGER PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,"
+	"  inbox TEXT NOT NULL,"
+	"  shared_inbox TEXT,"
+	"  followers TEXT,"
+	"  url TEXT,"
+	"  key_id TEXT,"
+	"  key_pem TEXT,"
+	"  fetched_at INTEGER NOT NULL"
+	");"
+	"CREATE INDEX fed_actors_key ON fed_actors(key_id);"
+	/* Members' RSA key pairs.  No foreign key on purpose: a member who
+	 * leaves still signs the Delete that tells other servers. */
+	"CREATE TABLE fed_member_keys ("
+	"  account_id INTEGER PRIMARY KEY,"
+	"  username TEXT NOT NULL,"
+	"  private_pem TEXT NOT NULL,"
+	"  public_pem TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL"
+	");"
+	/* One signed POST waiting to reach one inbox (a shared inbox where
+	 * the peer has one).  signer is a member's username, or '' for the
+	 * instance actor.  taken marks a job in flight in this run. */
+	"CREATE TABLE fed_deliveries ("
+	"  id INTEGER PRIMARY KEY,"
+	"  activity_id TEXT NOT NULL,"
+	"  inbox TEXT NOT NULL,"
+	"  domain TEXT NOT NULL,"
+	"  signer TEXT NOT NULL,"
+	"  body TEXT NOT NULL,"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_at INTEGER NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  taken INTEGER NOT NULL DEFAULT 0,"
+	"  last_error TEXT NOT NULL DEFAULT '',"
+	"  UNIQUE(activity_id, inbox)"
+	");"
+	"CREATE INDEX fed_deliveries_next ON fed_deliveries(next_at);"
+	/* Domains that stopped answering; failing for days makes one
+	 * unavailable, tried rarely. */
+	"CREATE TABLE fed_domains ("
+	"  domain TEXT PRIMARY KEY,"
+	"  failing_since INTEGER NOT NULL DEFAULT 0,"
+	"  last_ok INTEGER NOT NULL DEFAULT 0"
+	");"
+	/* Inbound activity ids already applied (a repeat changes nothing),
+	 * with what they were, so an Undo that names only an id can be
+	 * understood. */
+	"CREATE TABLE fed_seen ("
+	"  activity_id TEXT PRIMARY KEY,"
+	"  type TEXT NOT NULL,"
+	"  actor_id INTEGER NOT NULL,"
+	"  object TEXT NOT NULL DEFAULT '',"
+	"  received_at INTEGER NOT NULL"
+	");"
+	/* Follow activities members sent, to undo them by their own id. */
+	"CREATE TABLE fed_follows_out ("
+	"  follower_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	"  target_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	"  activity_id TEXT NOT NULL,"
+	"  PRIMARY KEY (follower_id, target_id)"
+	");"
+	/* Reports (Flag) from other servers, kept for the moderation queue. */
+	"CREATE TABLE fed_flags ("
+	"  id INTEGER PRIMARY KEY,"
+	"  activity_id TEXT,"
+	"  reporter_id INTEGER REFERENCES accounts(id) ON DELETE SET NULL,"
+	"  objects TEXT NOT NULL,"
+	"  content TEXT NOT NULL DEFAULT '',"
+	"  received_at INTEGER NOT NULL,"
+	"  resolved_at INTEGER NOT NULL DEFAULT 0"
+	");"
+	/* Move activities: an account announced its new home. */
+	"CREATE TABLE fed_moves ("
+	"  id INTEGER PRIMARY KEY,"
+	"  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	"  target_uri TEXT NOT NULL,"
+	"  received_at INTEGER NOT NULL"
+	");";
+
 const char *const store_migrations[] = {
 	migration_1,
 	migration_2,
+	migration_federation,
 };
 const int store_migration_count = (int)ARRAY_LEN(store_migrations);

@@ -544,4 +544,118 @@ int outbox_done(struct store *st, int64_t id);
 /* Largest post id, for "N new" markers. */
 int post_max_id(struct store *st, int64_t *id);
 
+/* ======================================================================
+ * Federation's own tables (issue 6): store/actor.c, store/delivery.c,
+ * store/inbox.c.  Used by federation/ only; nothing here decides who may
+ * see what (that stays in audience.c).
+ * ==================================================================== */
+
+/* ---- actor.c: remote actors' details, members' and the instance's keys */
+
+/* What federation caches of a remote actor besides its account row. */
+struct remote_actor {
+	int64_t account_id;
+	char *uri; /* actor id (from accounts.uri) */
+	char *inbox;
+	char *shared_inbox; /* NULL when the actor has none */
+	char *followers;    /* followers collection, or NULL */
+	char *url;	    /* profile page, or NULL */
+	char *key_id;	    /* publicKey.id */
+	char *key_pem;	    /* publicKey.publicKeyPem */
+	int64_t fetched_at;
+};
+void remote_actor_free(struct remote_actor *a);
+/* Creates or replaces the details of a.account_id (strings copied). */
+int remote_actor_save(struct store *st, const struct remote_actor *a);
+/* Loads by account id, by actor uri, or by key id; CAMP_ENOENT when
+ * unknown.  *out is owned by the caller (remote_actor_free). */
+int remote_actor_get(struct store *st, int64_t account_id, struct remote_actor *out);
+int remote_actor_by_uri(struct store *st, const char *uri, struct remote_actor *out);
+int remote_actor_by_key(struct store *st, const char *key_id, struct remote_actor *out);
+/* The account whose actor uri is uri (remote accounts); CAMP_ENOENT. */
+int account_id_by_uri(struct store *st, const char *uri, int64_t *id);
+
+/* A member's RSA key pair (PEM), or CAMP_ENOENT.  username must match the
+ * row, so a reused account id never inherits another member's key.
+ * Strings are the caller's to free. */
+int member_key_get(struct store *st, int64_t account_id, const char *username,
+		   char **private_pem, char **public_pem);
+/* Stores a member's key pair unless one is there; either way *_pem end
+ * up holding the pair in force (caller frees). */
+int member_key_put(struct store *st, int64_t account_id, const char *username,
+		   char **private_pem, char **public_pem);
+/* The username a key row was made for (a member who left keeps it, to
+ * sign the Delete about them).  Caller frees. */
+int member_key_username(struct store *st, int64_t account_id, char **username);
+/* A member's key pair by username (the signer of a delivery). */
+int member_key_by_name(struct store *st, const char *username, char **private_pem);
+
+/* Follow activities a member sent to a remote account (for their Undo). */
+int follow_out_set(struct store *st, int64_t follower, int64_t target,
+		   const char *activity_id);
+/* *activity_id is NULL when none is recorded; caller frees. */
+int follow_out_get(struct store *st, int64_t follower, int64_t target,
+		   char **activity_id);
+/* Finds which follow an id we sent names; CAMP_ENOENT if none. */
+int follow_out_find(struct store *st, const char *activity_id, int64_t *follower,
+		    int64_t *target);
+
+/* ---- delivery.c: the delivery queue ----------------------------------- */
+
+struct delivery {
+	int64_t id;
+	char *activity_id;
+	char *inbox;
+	char *domain;
+	char *signer; /* member username, or "" for the instance actor */
+	char *body;
+	int attempts;
+	int64_t next_at, created_at;
+};
+void delivery_free(struct delivery *d);
+void delivery_list_free(struct delivery *d, int n);
+/* Queues one POST of body (an activity) to inbox, due at next_at.  A job
+ * for the same activity and inbox is kept once (CAMP_OK either way). */
+int delivery_add(struct store *st, const char *activity_id, const char *inbox,
+		 const char *signer, const char *body, int64_t next_at);
+/* Lists up to limit due jobs (next_at <= now, not in flight), earliest
+ * first.  Caller frees with delivery_list_free. */
+int delivery_due(struct store *st, int64_t now, int limit, struct delivery **out, int *n);
+/* Marks a job in flight, so it is not listed again in this run. */
+int delivery_take(struct store *st, int64_t id);
+/* Clears every in-flight mark (at start: a crash left them). */
+int delivery_release_all(struct store *st);
+/* A job succeeded (or was given up): removes it. */
+int delivery_remove(struct store *st, int64_t id);
+/* A job failed: records why, counts the attempt, and schedules it. */
+int delivery_reschedule(struct store *st, int64_t id, int64_t next_at, const char *error);
+/* The earliest next_at of jobs not in flight; 0 when none. */
+int delivery_next_due(struct store *st, int64_t *at);
+/* Number of jobs waiting (in flight or not). */
+int delivery_count(struct store *st, int64_t *n);
+
+/* A domain answered (clears its failure) or failed (starts one). */
+int domain_ok(struct store *st, const char *domain, int64_t now);
+int domain_failed(struct store *st, const char *domain, int64_t now);
+/* Since when a domain has been failing; 0 if it is not. */
+int domain_failing_since(struct store *st, const char *domain, int64_t *since);
+
+/* ---- inbox.c: what came in -------------------------------------------- */
+
+/* Records an inbound activity id (with its type, actor and object) and
+ * sets *seen when it was there already.  In the transaction that applies
+ * the activity, so a repeat changes nothing. */
+int inbox_seen_add(struct store *st, const char *activity_id, const char *type,
+		   int64_t actor_id, const char *object, int *seen);
+/* What an earlier activity was, by id; CAMP_ENOENT when never seen.
+ * *type and *object are the caller's to free. */
+int inbox_seen_get(struct store *st, const char *activity_id, char **type,
+		   int64_t *actor_id, char **object);
+/* Keeps a report (Flag) for the moderation queue. */
+int fed_flag_add(struct store *st, const char *activity_id, int64_t reporter_id,
+		 const char *objects, const char *content);
+int fed_flag_count(struct store *st, int64_t *n);
+/* Records that an account moved to target_uri. */
+int fed_move_add(struct store *st, int64_t account_id, const char *target_uri);
+
 #endif

@@ -1,0 +1,139 @@
+/*
+ * fed-main.c: the federation child: one loop that serves HTTP, turns the
+ * model's outbox into deliveries, and runs the delivery worker, all on
+ * select() so none of them waits for another.
+ *
+ * It opens its own store (SQLite is the bus between processes) and
+ * notices new outbox items by PRAGMA data_version, within a quarter of a
+ * second.  It stops cleanly on SIGTERM or SIGINT; killed harder, it loses
+ * nothing, since every job lives in the database.
+ */
+#include "federation/federation.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+#define POLL_MS 250
+
+static volatile sig_atomic_t stopping;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+static void signals_setup(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Turns new outbox items into jobs when another process wrote some. */
+static void outbox_poll(struct fed *f, struct deliverer *d, int64_t *version,
+			int64_t *next)
+{
+	int64_t v = store_data_version(f->st), t = now_ms();
+	int handled = 0;
+
+	if (v == *version && t < *next)
+		return;
+	*version = v;
+	*next = t + 1000;
+	if (fed_outbox_run(f, &handled) != 0)
+		log_error("outbox: %s", err_last());
+	if (handled > 0)
+		deliverer_kick(d);
+}
+
+/* One turn of the loop: wait for sockets or the next deadline, then let
+ * the server and the worker do what is ready. */
+static int loop_once(struct http_server *hs, struct deliverer *d)
+{
+	fd_set r, w, e;
+	int maxfd = -1;
+	long timeout = POLL_MS;
+	struct timeval tv;
+
+	FD_ZERO(&r);
+	FD_ZERO(&w);
+	FD_ZERO(&e);
+	if (http_server_fdset(hs, &r, &w, &e, &maxfd, &timeout) != 0 ||
+	    deliverer_fdset(d, &r, &w, &e, &maxfd, &timeout) != 0)
+		log_warn("%s", err_last());
+	if (timeout < 0)
+		timeout = 0;
+	tv.tv_sec = timeout / 1000;
+	tv.tv_usec = (timeout % 1000) * 1000;
+	if (select(maxfd + 1, &r, &w, &e, &tv) < 0) {
+		if (errno != EINTR)
+			return err_set(CAMP_EIO, "select: %s", strerror(errno));
+		FD_ZERO(&r);
+		FD_ZERO(&w);
+		FD_ZERO(&e);
+	}
+	http_server_step(hs, &r, &w, &e);
+	deliverer_step(d);
+	return 0;
+}
+
+int federation_main(const char *dir)
+{
+	struct config cfg;
+	struct store *st;
+	struct http_server *hs = NULL;
+	struct deliverer *d = NULL;
+	int64_t version = -1, next = 0, n = 0;
+	char *priv = NULL, *pub = NULL;
+	int r;
+
+	log_set_role("federation");
+	signals_setup();
+	if (camp_dir_open(dir, &cfg, &st) != 0) {
+		log_error("%s", err_last());
+		return 1;
+	}
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	struct fed f = {st, &cfg, cfg.public_url};
+	if ((r = delivery_release_all(st)) != 0 ||
+	    (r = fed_instance_keys(&f, &priv, &pub)) != 0 ||
+	    (r = http_server_start(&f, &hs)) != 0)
+		goto out;
+	d = deliverer_new(&f);
+	if (delivery_count(st, &n) == 0 && n > 0)
+		log_info("resuming %lld queued deliveries", (long long)n);
+	while (!stopping && r == 0) {
+		outbox_poll(&f, d, &version, &next);
+		r = loop_once(hs, d);
+	}
+out:
+	if (r != 0)
+		log_error("%s", err_last());
+	deliverer_free(d);
+	http_server_stop(hs);
+	free(priv);
+	free(pub);
+	store_close(st);
+	config_free(&cfg);
+	curl_global_cleanup();
+	return r ? 1 : 0;
+}

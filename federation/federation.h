@@ -1,0 +1,390 @@
+/*
+ * federation.h: the camp's ActivityPub side: the HTTP server, the JSON of
+ * actors, notes and activities, HTTP signatures, the signed fetcher, the
+ * delivery queue's worker, and what inbound activities do to the model.
+ *
+ * federation/ calls store/ and common/ only.  Everything that comes from
+ * another server is hostile: it is size-limited, parsed defensively,
+ * validated as UTF-8 before it is stored, and never makes the camp fetch
+ * a private address unless the operator allowed it.
+ */
+#ifndef CAMP_FEDERATION_H
+#define CAMP_FEDERATION_H
+
+#include <jansson.h>
+#include <stdint.h>
+#include <sys/select.h>
+#include <sys/socket.h>
+
+#include "common/common.h"
+#include "store/store.h"
+
+#define AS_PUBLIC "https://www.w3.org/ns/activitystreams#Public"
+#define AP_MAX_BODY (1024 * 1024) /* inbound bodies and fetched documents */
+
+/* What every federation function works with: the store of this process
+ * and the camp's configuration (both owned by whoever made the fed). */
+struct fed {
+	struct store *st;
+	const struct config *cfg;
+	const char *base; /* public_url, no trailing slash */
+};
+
+/* ---- fed-main.c: the federation child ---------------------------------- */
+
+/* The federation child's entry point: opens DIR's config and store, runs
+ * the HTTP(S) server and the delivery worker until SIGTERM or SIGINT.
+ * Returns an exit status (0 on a clean stop).  The listener calls this in
+ * a forked child: `_exit(federation_main(dir))`. */
+int federation_main(const char *dir);
+/* `camp federation DIR` (runs federation_main in the foreground, for
+ * development and tests) and `camp federation test-helper ...` (TEST
+ * HELPER ONLY: member actions for tests while sshd's commands are not
+ * there).  Returns the exit status. */
+int federation_cmd(int argc, char **argv);
+
+/* ---- resolve.c: finding remote accounts (any process) -------------------- */
+
+/* Resolves "name@domain" (a leading '@' allowed) to a remote account:
+ * WebFinger over HTTPS, then a signed fetch of the actor (signed by the
+ * instance actor), then account_upsert_remote with its inbox and key.
+ * Blocks for at most about timeout_s seconds (0: 10).  Works from any
+ * process with its own store.  Stores the account id.  CAMP_ENOENT when
+ * the account does not exist, CAMP_EIO when the server cannot be
+ * reached, CAMP_EINVAL for a malformed answer. */
+int federation_resolve(struct store *st, const struct config *cfg, const char *acct,
+		       int timeout_s, int64_t *account_id);
+
+/* ---- ap-json.c: ActivityStreams JSON without JSON-LD -------------------- */
+
+/* Parses a document of at most AP_MAX_BODY bytes; jansson checks UTF-8
+ * and refuses NUL.  NULL with err_set on failure; caller json_decref()s. */
+json_t *ap_parse(const char *text, size_t len);
+/* to, cc, tag, object...: each may be absent, one value or an array.
+ * ap_len() counts the values; ap_item() returns the i-th (borrowed). */
+size_t ap_len(json_t *v);
+json_t *ap_item(json_t *v, size_t i);
+/* o[key] when it is a string, else NULL (borrowed). */
+const char *ap_str(json_t *o, const char *key);
+/* The id of a value that is either a URL string or an object with an
+ * "id" (borrowed); NULL otherwise. */
+const char *ap_id(json_t *v);
+/* The first string in o.type (which may be an array); NULL if none. */
+const char *ap_type(json_t *o);
+/* 1 when o.type is or contains type. */
+int ap_is_type(json_t *o, const char *type);
+/* 1 for the public collection in any of its spellings. */
+int ap_is_public(const char *addr);
+/* 1 when addr is among o's to, cc, bto, bcc or audience. */
+int ap_addressed_to(json_t *o, const char *addr);
+/* 1 when o is addressed to the public collection. */
+int ap_addressed_public(json_t *o, int *in_to);
+/* Compact serialization; caller frees. */
+char *ap_dump(json_t *v);
+/* A published/updated time: RFC 3339 with up to any fraction digits and
+ * any offset.  0 or CAMP_EINVAL. */
+int ap_time(const char *s, int64_t *t);
+/* The @context camp writes on everything (new reference). */
+json_t *ap_context(void);
+/* 1 if s is an http(s) URL of sane length without spaces or controls. */
+int ap_url_ok(const char *s);
+/* 1 if both URLs have the same scheme, host and port: a server speaks
+ * only for ids under its own origin. */
+int ap_same_origin(const char *a, const char *b);
+/* 1 if s is valid UTF-8 of at most max bytes. */
+int ap_text_ok(const char *s, size_t max);
+
+/* ---- html.c: remote HTML to text, member text to HTML ------------------ */
+
+/* A mention link's target and the acct to show for it ("bob@host"). */
+struct html_mention {
+	const char *href;
+	const char *acct;
+};
+/* Reduces remote HTML to plain text with libxml2: paragraphs and <br>
+ * become newlines, links keep their text plus their URL when the text
+ * does not show it, mentions become @name@host (from m, or the link's
+ * host), scripts and styles vanish, control characters other than \n are
+ * dropped.  Never fails: returns a new string the caller frees. */
+char *html_to_text(const char *html, size_t len, const struct html_mention *m, int nm);
+/* Appends HTML for a member's plain text: escaped, newlines as <br> and
+ * paragraphs, entities (mentions, tags, links) as links.  href_of gives
+ * the link of a mention entity (its actor's profile); NULL leaves it as
+ * text. */
+void text_to_html(struct buf *out, const char *text, const struct entity *e, int ne,
+		  char *(*href_of)(void *ctx, const struct entity *e), void *ctx,
+		  const char *base);
+
+/* ---- keys.c: RSA keys and base64 ---------------------------------------- */
+
+/* A new RSA 2048 key pair as PEM (PKCS#8 private, SPKI public); caller
+ * frees both. */
+int rsa_generate(char **private_pem, char **public_pem);
+/* RSASSA-PKCS1-v1_5 over SHA-256; the signature as base64 (caller frees). */
+int rsa_sign_sha256(const char *private_pem, const void *data, size_t len,
+		    char **sig_b64);
+/* 0 when sig_b64 is a valid signature of data by public_pem (SPKI or
+ * PKCS#1 PEM), else CAMP_EPERM (bad signature) or CAMP_EINVAL (bad key
+ * or base64). */
+int rsa_verify_sha256(const char *public_pem, const void *data, size_t len,
+		      const char *sig_b64);
+/* base64 (standard alphabet, padded); caller frees. */
+char *base64_encode(const void *data, size_t len);
+
+/* ---- sig.c: HTTP Signatures (draft-cavage), Digest, Date ---------------- */
+
+#define SIG_DATE_WINDOW 3600 /* seconds a Date may be off, either way */
+
+/* A request as the signature code sees it.  header() returns the value
+ * of a header by lowercase name, or NULL. */
+struct http_msg {
+	const char *method; /* "GET", "POST" */
+	const char *target; /* path with query, as sent */
+	const char *(*header)(void *ctx, const char *lname);
+	void *ctx;
+	const char *body;
+	size_t body_len;
+	int has_body;
+};
+
+/* The parameters of a Signature header (or "Authorization: Signature"). */
+struct sig_params {
+	char *key_id;
+	char *algorithm; /* NULL when absent */
+	char *headers;	 /* "date" when absent, as the draft says */
+	char *signature;
+};
+/* Parses a Signature header value; CAMP_EINVAL when malformed. */
+int sig_parse(const char *value, struct sig_params *out);
+void sig_params_free(struct sig_params *p);
+/* The Signature parameters of m (from Signature or Authorization). */
+int sig_from_msg(const struct http_msg *m, struct sig_params *out);
+/* Builds the string to sign for the listed headers ("(request-target)
+ * host date ..."); CAMP_EINVAL if a listed header is missing.  With
+ * strip_query, (request-target) leaves out the query (some peers sign
+ * it that way). */
+int sig_signing_string(const struct http_msg *m, const char *headers, int strip_query,
+		       struct buf *out);
+/* Checks m against p and public_pem at time now: algorithm rsa-sha256,
+ * hs2019 or absent; (request-target) and date signed; the Date within
+ * SIG_DATE_WINDOW; with a body, digest signed and matching; then the RSA
+ * signature.  0, or CAMP_EPERM with the reason in err_last(). */
+int sig_verify(const struct http_msg *m, const struct sig_params *p,
+	       const char *public_pem, int64_t now);
+/* "SHA-256=<base64>" of body into out (at least 64 bytes). */
+void digest_header(const void *body, size_t len, char out[64]);
+/* 0 when header holds a SHA-256 or SHA-512 digest of body that matches
+ * (several comma-separated values allowed); CAMP_EPERM otherwise. */
+int digest_check(const char *header, const void *body, size_t len);
+/* RFC 7231 date ("Sun, 06 Nov 1994 08:49:37 GMT") into out[40], and
+ * back (also accepting the obsolete RFC 850 and asctime forms). */
+void http_date(int64_t t, char out[40]);
+int http_date_parse(const char *s, int64_t *t);
+
+/* Headers for a signed request: the caller sends Host, Date, Digest (with
+ * a body), Content-Type (with a body) and Signature exactly as here. */
+struct sig_out {
+	char host[256];
+	char date[40];
+	char digest[64]; /* "" without a body */
+	char *signature; /* the Signature header value; caller frees */
+};
+/* Signs method url (with body, or NULL for none) as key_id:
+ * (request-target) host date [digest content-type]. */
+int sig_sign_request(const char *private_pem, const char *key_id, const char *method,
+		     const char *url, const char *body, size_t len,
+		     const char *content_type, int64_t now, struct sig_out *out);
+/* Splits an http(s) URL into the Host header value and the request
+ * target (path and query); caller frees both. */
+int url_host_target(const char *url, char **host, char **target);
+
+/* ---- ssrf.c: where the camp may connect --------------------------------- */
+
+/* 1 if the address is loopback, private, link-local, unique-local,
+ * multicast, reserved or unspecified (IPv4-mapped and NAT64 addresses
+ * judged by the IPv4 inside). */
+int net_addr_is_private(const struct sockaddr *sa);
+
+/* ---- ident.c: URLs of local things and local keys ------------------------ */
+
+char *fed_actor_url(const struct fed *f, const char *username);
+char *fed_post_url(const struct fed *f, int64_t post_id);
+char *fed_instance_url(const struct fed *f);
+/* The member username of a local actor URL, or NULL (caller frees). */
+char *fed_local_username(const struct fed *f, const char *url);
+/* The post id of a local post URL, or 0. */
+int64_t fed_local_post_id(const struct fed *f, const char *url);
+/* The key pair of a member, made on first use.  Caller frees both. */
+int fed_member_keys(struct fed *f, int64_t account_id, const char *username,
+		    char **private_pem, char **public_pem);
+/* The instance actor's key pair, made on first use.  Caller frees. */
+int fed_instance_keys(struct fed *f, char **private_pem, char **public_pem);
+/* The private key and key id of a signer (member username, or "" for the
+ * instance actor).  Caller frees both. */
+int fed_signer(struct fed *f, const char *signer, char **private_pem, char **key_id);
+/* The host name the instance actor uses as its preferredUsername. */
+char *fed_instance_username(const struct fed *f);
+
+/* ---- fetch.c: outbound HTTP with libcurl -------------------------------- */
+
+struct fed_response {
+	long status;
+	struct buf body;
+	char *content_type; /* NULL if none */
+	char *location;	    /* Location of a redirect, or NULL */
+};
+void fed_response_free(struct fed_response *r);
+/* Sets what every outbound transfer shares: protocols (https, and http
+ * only when private addresses are allowed), the private-address guard
+ * on every connection, the system CAs plus tls_ca_file, timeouts, the
+ * 1 MB body limit (with out->body as the sink), the User-Agent. */
+void fed_curl_setup(const struct config *cfg, void *curl, struct fed_response *out,
+		    long timeout_s);
+/* A GET signed by signer (member username or "" for the instance actor),
+ * following up to three redirects, each re-signed.  0 with out filled
+ * (any status), or CAMP_EIO when no answer came. */
+int fed_get(struct fed *f, const char *url, const char *accept, const char *signer,
+	    long timeout_s, struct fed_response *out);
+/* Fetches an ActivityPub document: 200 and JSON, or an error
+ * (CAMP_ENOENT for 404/410).  *out is the caller's to decref. */
+int fed_get_json(struct fed *f, const char *url, long timeout_s, json_t **out);
+
+/* ---- ap-actor.c: actors, ours and theirs -------------------------------- */
+
+/* The Person document of a member (new reference). */
+json_t *ap_person(struct fed *f, const struct account *a, const char *public_pem);
+/* The instance actor's Application document. */
+json_t *ap_instance_actor(struct fed *f, const char *public_pem);
+/* A remote actor document, checked: an actor type, id an https (or, when
+ * allowed, http) URL, an inbox, a publicKey owned by the actor. */
+struct ap_actor {
+	const char *id, *type, *username, *name, *summary_html, *inbox;
+	const char *shared_inbox, *followers, *url, *key_id, *key_pem;
+	int locked;
+};
+/* Fills out (borrowing from doc); CAMP_EINVAL with the reason. */
+int ap_actor_parse(json_t *doc, struct ap_actor *out);
+/* Stores a parsed actor: account_upsert_remote and its details. */
+int ap_actor_store(struct fed *f, const struct ap_actor *a, int64_t *account_id);
+/* Fetches (signed, as the instance actor) and stores the actor at url,
+ * or the owner of the key at url.  Stores the account id. */
+int ap_actor_fetch(struct fed *f, const char *url, int64_t *account_id);
+
+/* ---- ap-note.c: notes and addressing ------------------------------------ */
+
+/* Addressing as DESIGN §3 says (Mastodon's way): public to Public, cc
+ * followers + mentions; unlisted to followers, cc Public + mentions;
+ * followers to followers, cc mentions; direct to mentions.  Camp and
+ * neighborhood levels are never addressed: returns CAMP_EPERM.  *to and
+ * *cc are new arrays. */
+int ap_address(enum visibility vis, const char *followers_url,
+	       const char *const *mentions, int nmentions, json_t **to, json_t **cc);
+/* A remote Note reduced to what the model takes. */
+struct ap_note {
+	const char *id, *attributed_to, *in_reply_to, *url, *published;
+	char *content; /* text, from content or contentMap; owned */
+	char *cw;      /* summary as text, or ""; owned */
+	enum visibility visibility;
+	const char **mentions; /* hrefs of Mention tags; array owned */
+	int nmentions;
+	const char **tags; /* Hashtag names without '#'; array owned */
+	int ntags;
+	int64_t created_at;
+};
+/* Parses a Note (or Article, Question, Page shown as a note) object.
+ * followers_url is the author's followers collection (NULL if unknown)
+ * for telling followers-only from direct.  CAMP_EINVAL with a reason. */
+int ap_note_parse(json_t *obj, const char *followers_url, struct ap_note *out);
+void ap_note_free(struct ap_note *n);
+/* The Note of a local post (as seen by its author).  NULL for a post
+ * that may not federate. */
+json_t *ap_note_of_post(struct fed *f, const struct post *p);
+
+/* ---- ap-check.c: what an inbound document is ---------------------------- */
+
+/* The verdict on an inbound document before any database work: accepted
+ * (with what it would do) or rejected, with the HTTP status it earns
+ * (202 ignored, 400 malformed) and a reason.  Used by the inbox and by
+ * the corpus test. */
+struct ap_verdict {
+	int accepted;
+	int status;
+	char reason[160];
+};
+void ap_check(json_t *doc, struct ap_verdict *v);
+
+/* ---- inbox.c: inbound activities ---------------------------------------- */
+
+/* Handles a POST to an inbox (shared, or a member's when username is not
+ * NULL): verifies the signature (fetching or refetching the key), then
+ * applies the activity through the model.  Returns the HTTP status to
+ * answer: 202 accepted or ignored, 400 malformed, 401 bad signature,
+ * 403 refused, 500 on a local failure. */
+int inbox_handle(struct fed *f, const struct http_msg *m, const char *username);
+/* Verifies a signed request (inbox POST or GET) and stores the remote
+ * account that signed it.  0, or CAMP_EPERM when it does not verify. */
+int fed_verify_request(struct fed *f, const struct http_msg *m, int64_t *account_id);
+
+/* ---- outbox.c: member actions turned into activities -------------------- */
+
+/* Turns pending outbox items into activities and delivery jobs, each
+ * item in one transaction with outbox_done().  Stores how many were
+ * handled. */
+int fed_outbox_run(struct fed *f, int *handled);
+/* Queues one activity to each remote recipient's inbox (one job per
+ * shared inbox), signed by signer (a member's username, or "" for the
+ * instance actor). */
+int fed_enqueue(struct fed *f, json_t *activity, const char *signer,
+		const int64_t *recipients, int n);
+
+/* ---- deliver.c: the delivery worker ------------------------------------- */
+
+struct deliverer;
+struct deliverer *deliverer_new(struct fed *f);
+void deliverer_free(struct deliverer *d);
+/* Starts due jobs (within the concurrency limits) and collects finished
+ * transfers; never blocks.  Call often. */
+int deliverer_step(struct deliverer *d);
+/* Makes the next step look for due jobs at once (new jobs queued). */
+void deliverer_kick(struct deliverer *d);
+/* The fds to wait on and how long (ms) until the next step is useful. */
+int deliverer_fdset(struct deliverer *d, fd_set *r, fd_set *w, fd_set *e, int *maxfd,
+		    long *timeout_ms);
+/* Seconds to wait after attempt n (1-based), or -1 when it is time to
+ * give up (about two days of tries in all). */
+long delivery_backoff(int attempts);
+
+/* ---- http.c and routes.c: the HTTP server ------------------------------- */
+
+struct http_server;
+/* Listens on cfg->http_listen, with TLS when tls_cert/tls_key are set.
+ * The server runs only when http_server_step() is called. */
+int http_server_start(struct fed *f, struct http_server **out);
+void http_server_stop(struct http_server *s);
+int http_server_fdset(struct http_server *s, fd_set *r, fd_set *w, fd_set *e, int *maxfd,
+		      long *timeout_ms);
+int http_server_step(struct http_server *s, fd_set *r, fd_set *w, fd_set *e);
+
+/* A request as a route sees it, and its answer. */
+struct http_request {
+	const char *method;
+	const char *path;  /* without the query */
+	const char *query; /* after '?', or "" */
+	const char *target;
+	struct http_msg msg;
+	void *conn;
+};
+struct http_reply {
+	int status;
+	const char *content_type;
+	struct buf body;
+	char *location;
+	int vary_accept;
+};
+/* Routes one request; fills reply. */
+void routes_dispatch(struct fed *f, const struct http_request *req,
+		     struct http_reply *reply);
+/* The value of a query parameter, decoded (caller frees), or NULL. */
+char *http_query_param(const char *query, const char *name);
+
+#endif

@@ -1,0 +1,242 @@
+/*
+ * fetch.c: outbound HTTP with libcurl, shared by the fetcher (blocking
+ * GETs of actors, keys and objects) and the delivery worker.
+ *
+ * Every transfer goes through fed_curl_setup(): https only (plain http
+ * too when the operator allows private addresses, for test networks), a
+ * check of every address before connecting, the system's CAs plus
+ * tls_ca_file, timeouts, and a 1 MB cap on what is read.  Every GET is
+ * signed (by the instance actor unless a member is involved), and
+ * redirects are followed by hand so each hop is signed and checked anew.
+ */
+#include "federation/federation.h"
+
+#include <curl/curl.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define MAX_REDIRECTS 3
+
+void fed_response_free(struct fed_response *r)
+{
+	buf_free(&r->body);
+	free(r->content_type);
+	free(r->location);
+	memset(r, 0, sizeof *r);
+}
+
+static size_t on_body(char *p, size_t size, size_t n, void *ctx)
+{
+	struct fed_response *r = ctx;
+	size_t len = size * n;
+
+	if (r->body.len + len > AP_MAX_BODY)
+		return 0; /* makes curl fail the transfer: too big */
+	buf_append(&r->body, p, len);
+	return len;
+}
+
+/* Copies the value of a header line ("Name: value\r\n") if it is name. */
+static void header_value(const char *line, size_t len, const char *name, char **slot)
+{
+	size_t n = strlen(name);
+
+	if (len <= n + 1 || strncasecmp(line, name, n) != 0 || line[n] != ':')
+		return;
+	const char *v = line + n + 1;
+	size_t vlen = len - n - 1;
+	while (vlen > 0 && (*v == ' ' || *v == '\t'))
+		v++, vlen--;
+	while (vlen > 0 &&
+	       (v[vlen - 1] == '\r' || v[vlen - 1] == '\n' || v[vlen - 1] == ' '))
+		vlen--;
+	free(*slot);
+	*slot = xstrndup(v, vlen);
+}
+
+static size_t on_header(char *p, size_t size, size_t n, void *ctx)
+{
+	struct fed_response *r = ctx;
+	size_t len = size * n;
+
+	if (len > 5 && strncmp(p, "HTTP/", 5) == 0) {
+		free(r->content_type);
+		free(r->location);
+		r->content_type = r->location = NULL;
+	}
+	header_value(p, len, "content-type", &r->content_type);
+	header_value(p, len, "location", &r->location);
+	return len;
+}
+
+/* Refuses to connect to a private address unless the camp allows it. */
+static curl_socket_t on_open_socket(void *ctx, curlsocktype purpose,
+				    struct curl_sockaddr *addr)
+{
+	const struct config *cfg = ctx;
+
+	(void)purpose;
+	if (!cfg->allow_private_addresses && net_addr_is_private(&addr->addr)) {
+		log_warn("refused to connect to a private address");
+		return CURL_SOCKET_BAD;
+	}
+	return socket(addr->family, addr->socktype, addr->protocol);
+}
+
+/* Adds tls_ca_file to the CAs libcurl already loaded (the system's). */
+static CURLcode on_ssl_ctx(CURL *curl, void *sslctx, void *ctx)
+{
+	const char *file = ctx;
+	X509_STORE *store = SSL_CTX_get_cert_store(sslctx);
+
+	(void)curl;
+	if (store == NULL || X509_STORE_load_file(store, file) != 1) {
+		log_error("cannot load tls_ca_file %s", file);
+		return CURLE_SSL_CACERT_BADFILE;
+	}
+	return CURLE_OK;
+}
+
+void fed_curl_setup(const struct config *cfg, void *curl, struct fed_response *out,
+		    long timeout_s)
+{
+	CURL *c = curl;
+	static char agent[256];
+
+	if (agent[0] == '\0')
+		snprintf(agent, sizeof agent, "camp/%s (+%s)", CAMP_VERSION,
+			 cfg->public_url);
+	const char *protos = cfg->allow_private_addresses ? "http,https" : "https";
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, protos);
+	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, protos);
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
+	curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, (void *)cfg);
+	if (cfg->tls_ca_file && cfg->tls_ca_file[0]) {
+		curl_easy_setopt(c, CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx);
+		curl_easy_setopt(c, CURLOPT_SSL_CTX_DATA, (void *)cfg->tls_ca_file);
+	}
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, timeout_s > 0 ? timeout_s : 30L);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, out);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, agent);
+	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)AP_MAX_BODY);
+}
+
+/* One signed GET of url, without following redirects. */
+static int get_once(struct fed *f, CURL *c, const char *url, const char *accept,
+		    const char *signer, long timeout_s, struct fed_response *out)
+{
+	struct curl_slist *h = NULL;
+	char *priv = NULL, *key_id = NULL, *line;
+	struct sig_out so = {0};
+	CURLcode cc;
+	int r;
+
+	if ((r = fed_signer(f, signer, &priv, &key_id)) != 0 ||
+	    (r = sig_sign_request(priv, key_id, "GET", url, NULL, 0, NULL, now_s(),
+				  &so)) != 0)
+		goto out;
+	const char *names[] = {"Host", "Date", "Signature", "Accept"};
+	const char *values[] = {so.host, so.date, so.signature, accept};
+	for (size_t i = 0; i < ARRAY_LEN(names); i++) {
+		line = xasprintf("%s: %s", names[i], values[i]);
+		h = curl_slist_append(h, line);
+		free(line);
+	}
+	curl_easy_reset(c);
+	fed_curl_setup(f->cfg, c, out, timeout_s);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	if ((cc = curl_easy_perform(c)) != CURLE_OK) {
+		r = err_set(CAMP_EIO, "cannot fetch %.200s: %s", url,
+			    curl_easy_strerror(cc));
+		goto out;
+	}
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out->status);
+out:
+	curl_slist_free_all(h);
+	free(so.signature);
+	free(priv);
+	free(key_id);
+	return r;
+}
+
+/* Resolves a Location against the URL it came from; caller frees. */
+static char *resolve_location(const char *base, const char *loc)
+{
+	CURLU *u = curl_url();
+	char *s = NULL, *out = NULL;
+
+	if (u && curl_url_set(u, CURLUPART_URL, base, 0) == CURLUE_OK &&
+	    curl_url_set(u, CURLUPART_URL, loc, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_URL, &s, 0) == CURLUE_OK)
+		out = xstrdup(s);
+	curl_free(s);
+	curl_url_cleanup(u);
+	return out;
+}
+
+int fed_get(struct fed *f, const char *url, const char *accept, const char *signer,
+	    long timeout_s, struct fed_response *out)
+{
+	CURL *c = curl_easy_init();
+	char *cur = xstrdup(url);
+	int r = 0;
+
+	memset(out, 0, sizeof *out);
+	if (c == NULL)
+		fatal("cannot start libcurl");
+	for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
+		fed_response_free(out);
+		if ((r = get_once(f, c, cur, accept, signer, timeout_s, out)) != 0)
+			break;
+		if (out->status < 300 || out->status >= 400 || out->location == NULL)
+			break;
+		char *next = resolve_location(cur, out->location);
+		free(cur);
+		cur = next;
+		if (cur == NULL || hop == MAX_REDIRECTS) {
+			r = err_set(CAMP_EIO, "too many or bad redirects from %.200s",
+				    url);
+			break;
+		}
+	}
+	free(cur);
+	curl_easy_cleanup(c);
+	if (r != 0)
+		fed_response_free(out);
+	return r;
+}
+
+int fed_get_json(struct fed *f, const char *url, long timeout_s, json_t **out)
+{
+	static const char accept[] = "application/activity+json, application/ld+json; "
+				     "profile=\"https://www.w3.org/ns/activitystreams\"";
+	struct fed_response res;
+	int r;
+
+	*out = NULL;
+	if (!ap_url_ok(url))
+		return err_set(CAMP_EINVAL, "not a URL the camp fetches");
+	if ((r = fed_get(f, url, accept, "", timeout_s, &res)) != 0)
+		return r;
+	if (res.status == 404 || res.status == 410)
+		r = err_set(CAMP_ENOENT, "%.200s is gone (%ld)", url, res.status);
+	else if (res.status != 200)
+		r = err_set(CAMP_EIO, "%.200s answered %ld", url, res.status);
+	else if (res.content_type == NULL || strstr(res.content_type, "json") == NULL)
+		r = err_set(CAMP_EINVAL, "%.200s did not answer with JSON", url);
+	else if ((*out = ap_parse(buf_str(&res.body), res.body.len)) == NULL)
+		r = CAMP_EINVAL;
+	fed_response_free(&res);
+	return r;
+}

@@ -1,0 +1,266 @@
+/*
+ * http.c: the HTTP(S) server, libmicrohttpd driven from the federation
+ * child's own select() loop (no threads: the store and err_last() are per
+ * process), so GETs for actors and keys are answered while deliveries
+ * wait for their replies.
+ *
+ * It gathers each request (refusing bodies over 1 MB with 413), keeps the
+ * raw request target for signature checks, and hands it to routes.c.  It
+ * never interprets a body itself.
+ */
+#include "federation/federation.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct http_server {
+	struct fed *f;
+	struct MHD_Daemon *daemon;
+	char *cert, *key; /* PEM, kept while the daemon runs */
+};
+
+/* What is known of a request while it arrives. */
+struct req_state {
+	char *raw_uri;
+	struct buf body;
+	int started;
+	int too_big;
+};
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	struct req_state *s = xcalloc(1, sizeof *s);
+
+	(void)cls;
+	(void)c;
+	s->raw_uri = xstrndup(uri, strlen(uri) > 8192 ? 8192 : strlen(uri));
+	return s;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct req_state *s = *con_cls;
+
+	(void)cls;
+	(void)c;
+	(void)toe;
+	if (s) {
+		free(s->raw_uri);
+		buf_free(&s->body);
+		free(s);
+		*con_cls = NULL;
+	}
+}
+
+static const char *conn_header(void *ctx, const char *lname)
+{
+	return MHD_lookup_connection_value(ctx, MHD_HEADER_KIND, lname);
+}
+
+static enum MHD_Result send_reply(struct MHD_Connection *c, struct http_reply *rep)
+{
+	struct MHD_Response *res = MHD_create_response_from_buffer(
+		rep->body.len, rep->body.data ? rep->body.data : (void *)"",
+		MHD_RESPMEM_MUST_COPY);
+	enum MHD_Result ok;
+
+	if (rep->content_type)
+		MHD_add_response_header(res, "Content-Type", rep->content_type);
+	if (rep->location)
+		MHD_add_response_header(res, "Location", rep->location);
+	if (rep->vary_accept)
+		MHD_add_response_header(res, "Vary", "Accept");
+	MHD_add_response_header(res, "Access-Control-Allow-Origin", "*");
+	ok = MHD_queue_response(c, (unsigned)rep->status, res);
+	MHD_destroy_response(res);
+	return ok;
+}
+
+static enum MHD_Result simple_reply(struct MHD_Connection *c, int status,
+				    const char *text)
+{
+	struct http_reply rep = {status, "text/plain; charset=utf-8", BUF_INIT, NULL, 0};
+	enum MHD_Result ok;
+
+	buf_printf(&rep.body, "%s\n", text);
+	ok = send_reply(c, &rep);
+	buf_free(&rep.body);
+	return ok;
+}
+
+/* Answers a complete request through the routes. */
+static enum MHD_Result answer(struct http_server *hs, struct MHD_Connection *c,
+			      const char *method, struct req_state *s)
+{
+	char *path = xstrndup(s->raw_uri, strcspn(s->raw_uri, "?"));
+	const char *q = strchr(s->raw_uri, '?');
+	struct http_request req = {
+		.method = method,
+		.path = path,
+		.query = q ? q + 1 : "",
+		.target = s->raw_uri,
+		.msg = {method, s->raw_uri, conn_header, c, buf_str(&s->body),
+			s->body.len, strcmp(method, "POST") == 0},
+		.conn = c,
+	};
+	struct http_reply rep = {404, NULL, BUF_INIT, NULL, 0};
+	enum MHD_Result ok;
+
+	routes_dispatch(hs->f, &req, &rep);
+	ok = send_reply(c, &rep);
+	buf_free(&rep.body);
+	free(rep.location);
+	free(path);
+	return ok;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+				  const char *method, const char *version,
+				  const char *upload_data, size_t *upload_size,
+				  void **con_cls)
+{
+	struct http_server *hs = cls;
+	struct req_state *s = *con_cls;
+	const char *cl;
+
+	(void)url;
+	(void)version;
+	if (s == NULL)
+		return MHD_NO;
+	if (!s->started) {
+		/* The first call comes before any body: refuse a big one at once. */
+		s->started = 1;
+		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "content-length");
+		if (cl && strtoull(cl, NULL, 10) > AP_MAX_BODY)
+			return simple_reply(c, 413, "the body is over 1 MB");
+		return MHD_YES;
+	}
+	if (*upload_size > 0) {
+		if (!s->too_big && s->body.len + *upload_size <= AP_MAX_BODY)
+			buf_append(&s->body, upload_data, *upload_size);
+		else
+			s->too_big = 1;
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (s->too_big)
+		return simple_reply(c, 413, "the body is over 1 MB");
+	return answer(hs, c, method, s);
+}
+
+static void on_log(void *cls, const char *fmt, va_list ap)
+{
+	char line[512];
+
+	(void)cls;
+	vsnprintf(line, sizeof line, fmt, ap);
+	line[strcspn(line, "\n")] = '\0';
+	log_warn("http: %s", line);
+}
+
+/* The address to listen on, from http_listen. */
+static int listen_addr(const char *listen, struct sockaddr_storage *ss, int *v6)
+{
+	char *host = NULL, port[16];
+	struct addrinfo hints = {0}, *ai = NULL;
+	int p, r = 0;
+
+	if (config_split_listen(listen, &host, &p) != 0)
+		return err_set(CAMP_EINVAL, "http_listen: %s", err_last());
+	snprintf(port, sizeof port, "%d", p);
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	hints.ai_socktype = SOCK_STREAM;
+	if (getaddrinfo(host && host[0] ? host : NULL, port, &hints, &ai) != 0 || !ai)
+		r = err_set(CAMP_EINVAL, "http_listen: cannot use the address %s",
+			    listen);
+	else {
+		memcpy(ss, ai->ai_addr, ai->ai_addrlen);
+		*v6 = ai->ai_family == AF_INET6;
+	}
+	if (ai)
+		freeaddrinfo(ai);
+	free(host);
+	return r;
+}
+
+int http_server_start(struct fed *f, struct http_server **out)
+{
+	struct http_server *hs = xcalloc(1, sizeof *hs);
+	struct sockaddr_storage ss = {0};
+	unsigned int flags = MHD_USE_ERROR_LOG;
+	int v6 = 0, r;
+
+	*out = NULL;
+	if ((r = listen_addr(f->cfg->http_listen, &ss, &v6)) != 0)
+		goto fail;
+	if (v6)
+		flags |= MHD_USE_IPv6;
+	if (f->cfg->tls_cert[0]) {
+		if ((r = file_read(f->cfg->tls_cert, 1 << 20, &hs->cert, NULL)) != 0 ||
+		    (r = file_read(f->cfg->tls_key, 1 << 20, &hs->key, NULL)) != 0)
+			goto fail;
+		flags |= MHD_USE_TLS;
+	}
+	hs->f = f;
+	struct MHD_OptionItem opts[] = {
+		{MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)on_log, NULL},
+		{MHD_OPTION_SOCK_ADDR, 0, &ss},
+		{MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)on_uri, NULL},
+		{MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, NULL},
+		{MHD_OPTION_CONNECTION_TIMEOUT, 30, NULL},
+		{MHD_OPTION_CONNECTION_LIMIT, 200, NULL},
+		{hs->cert ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, hs->key},
+		{MHD_OPTION_HTTPS_MEM_CERT, 0, hs->cert},
+		{MHD_OPTION_END, 0, NULL},
+	};
+	hs->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, hs,
+				      MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
+	if (hs->daemon == NULL) {
+		r = err_set(CAMP_EIO, "cannot listen for HTTP%s on %s",
+			    hs->cert ? "S" : "", f->cfg->http_listen);
+		goto fail;
+	}
+	log_info("serving HTTP%s on %s as %s", hs->cert ? "S" : "", f->cfg->http_listen,
+		 f->base);
+	*out = hs;
+	return 0;
+fail:
+	http_server_stop(hs);
+	return r;
+}
+
+void http_server_stop(struct http_server *s)
+{
+	if (s == NULL)
+		return;
+	if (s->daemon)
+		MHD_stop_daemon(s->daemon);
+	free(s->cert);
+	free(s->key);
+	free(s);
+}
+
+int http_server_fdset(struct http_server *s, fd_set *r, fd_set *w, fd_set *e, int *maxfd,
+		      long *timeout_ms)
+{
+	MHD_socket fd = -1;
+	MHD_UNSIGNED_LONG_LONG t;
+
+	if (MHD_get_fdset(s->daemon, r, w, e, &fd) != MHD_YES)
+		return err_set(CAMP_EIO, "the HTTP server has too many connections");
+	if (fd > *maxfd)
+		*maxfd = fd;
+	if (MHD_get_timeout(s->daemon, &t) == MHD_YES && (long)t < *timeout_ms)
+		*timeout_ms = (long)t;
+	return 0;
+}
+
+int http_server_step(struct http_server *s, fd_set *r, fd_set *w, fd_set *e)
+{
+	MHD_run_from_select(s->daemon, r, w, e);
+	return 0;
+}

@@ -1,0 +1,163 @@
+/*
+ * ident.c: the URLs that name this camp's things to the fediverse, and the
+ * keys that sign for them.
+ *
+ *   actor      BASE/users/NAME      (key BASE/users/NAME#main-key)
+ *   post       BASE/posts/ID        (its Create: BASE/posts/ID/activity)
+ *   instance   BASE/actor           (key BASE/actor#main-key)
+ *
+ * A URL, once given out, must keep working: nothing here may change the
+ * shape of an id.  Keys are made on first use and then never replaced.
+ */
+#include "federation/federation.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define INSTANCE_PRIVATE "federation.instance_private_pem"
+#define INSTANCE_PUBLIC "federation.instance_public_pem"
+
+char *fed_actor_url(const struct fed *f, const char *username)
+{
+	return xasprintf("%s/users/%s", f->base, username);
+}
+
+char *fed_post_url(const struct fed *f, int64_t post_id)
+{
+	return xasprintf("%s/posts/%lld", f->base, (long long)post_id);
+}
+
+char *fed_instance_url(const struct fed *f)
+{
+	return xasprintf("%s/actor", f->base);
+}
+
+char *fed_instance_username(const struct fed *f)
+{
+	const char *d = f->cfg->domain;
+
+	return xstrndup(d, strcspn(d, ":"));
+}
+
+/* The rest of url after prefix, or NULL. */
+static const char *after(const char *url, const char *base, const char *prefix)
+{
+	size_t nb = strlen(base), np = strlen(prefix);
+
+	if (url == NULL || strncmp(url, base, nb) != 0 ||
+	    strncmp(url + nb, prefix, np) != 0)
+		return NULL;
+	return url + nb + np;
+}
+
+char *fed_local_username(const struct fed *f, const char *url)
+{
+	const char *rest = after(url, f->base, "/users/");
+	size_t n;
+
+	if (rest == NULL)
+		return NULL;
+	n = strcspn(rest, "/?#");
+	if (n == 0 || n > 30 || (rest[n] != '\0' && rest[n] != '#'))
+		return NULL;
+	return xstrndup(rest, n);
+}
+
+int64_t fed_local_post_id(const struct fed *f, const char *url)
+{
+	const char *rest = after(url, f->base, "/posts/");
+	int64_t id = 0;
+
+	if (rest == NULL || !isdigit((unsigned char)*rest))
+		return 0;
+	for (; isdigit((unsigned char)*rest); rest++) {
+		if (id > (INT64_MAX - 9) / 10)
+			return 0;
+		id = id * 10 + (*rest - '0');
+	}
+	return *rest == '\0' ? id : 0;
+}
+
+int fed_member_keys(struct fed *f, int64_t account_id, const char *username,
+		    char **private_pem, char **public_pem)
+{
+	int r = member_key_get(f->st, account_id, username, private_pem, public_pem);
+
+	if (r != CAMP_ENOENT)
+		return r;
+	if ((r = rsa_generate(private_pem, public_pem)) != 0)
+		return r;
+	r = member_key_put(f->st, account_id, username, private_pem, public_pem);
+	if (r == 0)
+		log_info("made a key pair for %s", username);
+	return r;
+}
+
+/* Saves a new instance key pair unless another process did first; keeps
+ * whichever is in the database. */
+static int instance_keys_save(struct fed *f, char **priv, char **pub)
+{
+	char *have = NULL;
+	int r;
+
+	if ((r = store_begin(f->st)) != 0)
+		return r;
+	if ((r = setting_get(f->st, INSTANCE_PRIVATE, &have)) == 0 && have == NULL &&
+	    (r = setting_set(f->st, INSTANCE_PRIVATE, *priv)) == 0)
+		r = setting_set(f->st, INSTANCE_PUBLIC, *pub);
+	free(have);
+	if (r != 0) {
+		store_rollback(f->st);
+		return r;
+	}
+	return store_commit(f->st);
+}
+
+int fed_instance_keys(struct fed *f, char **private_pem, char **public_pem)
+{
+	int r;
+
+	*private_pem = *public_pem = NULL;
+	if ((r = setting_get(f->st, INSTANCE_PRIVATE, private_pem)) != 0 ||
+	    (r = setting_get(f->st, INSTANCE_PUBLIC, public_pem)) != 0)
+		goto fail;
+	if (*private_pem && *public_pem)
+		return 0;
+	free(*private_pem);
+	free(*public_pem);
+	if ((r = rsa_generate(private_pem, public_pem)) != 0 ||
+	    (r = instance_keys_save(f, private_pem, public_pem)) != 0)
+		goto fail;
+	free(*private_pem);
+	free(*public_pem);
+	*private_pem = *public_pem = NULL;
+	if ((r = setting_get(f->st, INSTANCE_PRIVATE, private_pem)) != 0 ||
+	    (r = setting_get(f->st, INSTANCE_PUBLIC, public_pem)) != 0)
+		goto fail;
+	if (*private_pem && *public_pem)
+		return 0;
+	r = err_set(CAMP_ERR, "the instance key vanished");
+fail:
+	free(*private_pem);
+	free(*public_pem);
+	*private_pem = *public_pem = NULL;
+	return r;
+}
+
+int fed_signer(struct fed *f, const char *signer, char **private_pem, char **key_id)
+{
+	char *pub = NULL;
+	int r;
+
+	*key_id = NULL;
+	if (signer == NULL || signer[0] == '\0') {
+		if ((r = fed_instance_keys(f, private_pem, &pub)) == 0)
+			*key_id = xasprintf("%s/actor#main-key", f->base);
+		free(pub);
+		return r;
+	}
+	if ((r = member_key_by_name(f->st, signer, private_pem)) == 0)
+		*key_id = xasprintf("%s/users/%s#main-key", f->base, signer);
+	return r;
+}

@@ -1,0 +1,513 @@
+/*
+ * routes.c: what each URL of the HTTP side answers: WebFinger, host-meta,
+ * NodeInfo, actors, inboxes, outboxes, followers and following, and one
+ * URL per post (a table of routes).
+ *
+ * Every object that leaves through here is asked about first: a post is
+ * served only if audience_may_federate() says it may leave the camp at
+ * all, and a post that is not public or unlisted only to a valid
+ * signature from an actor audience_can_see() admits.  Anything else is a
+ * 404, which says nothing about whether it exists.
+ */
+#include "federation/federation.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define AP_TYPE "application/activity+json"
+#define PAGE_SIZE 20
+
+struct route_ctx {
+	struct fed *f;
+	const struct http_request *req;
+	struct http_reply *rep;
+	char seg[2][128]; /* the '*' segments of the pattern */
+};
+
+static void reply_json(struct route_ctx *c, int status, const char *type, json_t *v)
+{
+	char *s = ap_dump(v);
+
+	c->rep->status = status;
+	c->rep->content_type = type;
+	buf_reset(&c->rep->body);
+	buf_puts(&c->rep->body, s);
+	free(s);
+	json_decref(v);
+}
+
+static void reply_text(struct route_ctx *c, int status, const char *text)
+{
+	c->rep->status = status;
+	c->rep->content_type = "text/plain; charset=utf-8";
+	buf_reset(&c->rep->body);
+	buf_printf(&c->rep->body, "%s\n", text);
+}
+
+char *http_query_param(const char *query, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = query; p && *p;) {
+		size_t len = strcspn(p, "&");
+		if (len > n && strncmp(p, name, n) == 0 && p[n] == '=') {
+			struct buf b = BUF_INIT;
+			for (size_t i = n + 1; i < len; i++) {
+				if (p[i] == '+') {
+					buf_putc(&b, ' ');
+				} else if (p[i] == '%' && i + 2 < len + 0 + 1 &&
+					   isxdigit((unsigned char)p[i + 1]) &&
+					   isxdigit((unsigned char)p[i + 2])) {
+					char hex[3] = {p[i + 1], p[i + 2], 0};
+					buf_putc(&b, (char)strtol(hex, NULL, 16));
+					i += 2;
+				} else {
+					buf_putc(&b, p[i]);
+				}
+			}
+			char *v = buf_detach(&b);
+			if (!utf8_valid(v, strlen(v), NULL)) {
+				free(v);
+				return NULL;
+			}
+			return v;
+		}
+		p += len + (p[len] == '&');
+	}
+	return NULL;
+}
+
+/* Whether the client asked for HTML rather than ActivityStreams. */
+static int wants_html(struct route_ctx *c)
+{
+	const char *a = c->req->msg.header(c->req->msg.ctx, "accept");
+
+	c->rep->vary_accept = 1;
+	return a && strstr(a, "text/html") && !strstr(a, "json");
+}
+
+/* A member by name (not one who left); 0 if none. */
+static int member_by_name(struct route_ctx *c, const char *name, struct account *a)
+{
+	if (account_get_member(c->f->st, name, a) != 0)
+		return 0;
+	if (a->deleted_at) {
+		account_free(a);
+		return 0;
+	}
+	return 1;
+}
+
+/* ---- discovery ------------------------------------------------------------ */
+
+static void r_webfinger(struct route_ctx *c)
+{
+	char *res = http_query_param(c->req->query, "resource"), *user = NULL,
+	     *href = NULL;
+	char *instance = fed_instance_username(c->f);
+	struct account a;
+
+	if (res == NULL) {
+		reply_text(c, 400, "resource is required");
+		goto out;
+	}
+	if (strncasecmp(res, "acct:", 5) == 0) {
+		const char *at = strrchr(res + 5, '@');
+		if (at && strcasecmp(at + 1, c->f->cfg->domain) == 0)
+			user = xstrndup(res + 5 + (res[5] == '@'),
+					(size_t)(at - res - 5 - (res[5] == '@')));
+	} else {
+		char *iurl = fed_instance_url(c->f);
+		user = fed_local_username(c->f, res);
+		if (user == NULL && strcmp(res, iurl) == 0)
+			user = xstrdup(instance);
+		free(iurl);
+	}
+	if (user && member_by_name(c, user, &a)) {
+		href = fed_actor_url(c->f, a.username);
+		free(user);
+		user = xstrdup(a.username);
+		account_free(&a);
+	} else if (user && strcasecmp(user, instance) == 0) {
+		href = fed_instance_url(c->f);
+	}
+	if (href == NULL) {
+		reply_text(c, 404, "no such account here");
+		goto out;
+	}
+	reply_json(c, 200, "application/jrd+json",
+		   json_pack("{s:s+++, s:[s], s:[{s:s, s:s, s:s}, {s:s, s:s, s:s}]}",
+			     "subject", "acct:", user, "@", c->f->cfg->domain, "aliases",
+			     href, "links", "rel", "self", "type", AP_TYPE, "href", href,
+			     "rel", "http://webfinger.net/rel/profile-page", "type",
+			     "text/html", "href", href));
+out:
+	free(res);
+	free(user);
+	free(href);
+	free(instance);
+}
+
+static void r_host_meta(struct route_ctx *c)
+{
+	c->rep->status = 200;
+	c->rep->content_type = "application/xrd+xml; charset=utf-8";
+	buf_printf(&c->rep->body,
+		   "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		   "<XRD xmlns=\"http://docs.oasis-open.org/ns/xri/xrd-1.0\">\n"
+		   "  <Link rel=\"lrdd\" "
+		   "template=\"%s/.well-known/webfinger?resource={uri}\"/>\n"
+		   "</XRD>\n",
+		   c->f->base);
+}
+
+static void r_nodeinfo_links(struct route_ctx *c)
+{
+	reply_json(c, 200, "application/json",
+		   json_pack("{s:[{s:s, s:o}, {s:s, s:o}]}", "links", "rel",
+			     "http://nodeinfo.diaspora.software/ns/schema/2.0", "href",
+			     json_sprintf("%s/nodeinfo/2.0", c->f->base), "rel",
+			     "http://nodeinfo.diaspora.software/ns/schema/2.1", "href",
+			     json_sprintf("%s/nodeinfo/2.1", c->f->base)));
+}
+
+static void r_nodeinfo(struct route_ctx *c)
+{
+	int v21 = strcmp(c->req->path, "/nodeinfo/2.1") == 0;
+	int64_t members = 0;
+	json_t *software =
+		json_pack("{s:s, s:s}", "name", "camp", "version", CAMP_VERSION);
+
+	account_count_members(c->f->st, &members);
+	if (v21)
+		json_object_set_new(software, "homepage", json_string(c->f->base));
+	reply_json(
+		c, 200,
+		v21 ? "application/json; "
+		      "profile=\"http://nodeinfo.diaspora.software/ns/schema/2.1#\""
+		    : "application/json; "
+		      "profile=\"http://nodeinfo.diaspora.software/ns/schema/2.0#\"",
+		json_pack("{s:s, s:o, s:[s], s:{s:[], s:[]}, s:b, s:{s:{s:I}}, s:{s:s}}",
+			  "version", v21 ? "2.1" : "2.0", "software", software,
+			  "protocols", "activitypub", "services", "inbound", "outbound",
+			  "openRegistrations", 0, "usage", "users", "total",
+			  (json_int_t)members, "metadata", "nodeName",
+			  c->f->cfg->camp_name));
+}
+
+/* ---- actors ---------------------------------------------------------------- */
+
+static void r_instance(struct route_ctx *c)
+{
+	char *priv = NULL, *pub = NULL;
+
+	if (fed_instance_keys(c->f, &priv, &pub) != 0) {
+		reply_text(c, 500, "no instance key");
+	} else {
+		reply_json(c, 200, AP_TYPE, ap_instance_actor(c->f, pub));
+	}
+	free(priv);
+	free(pub);
+}
+
+static void html_page(struct route_ctx *c, const char *title, const char *text)
+{
+	struct buf esc = BUF_INIT;
+
+	text_to_html(&esc, text, NULL, 0, NULL, NULL, c->f->base);
+	c->rep->status = 200;
+	c->rep->content_type = "text/html; charset=utf-8";
+	buf_printf(&c->rep->body,
+		   "<!doctype html><meta charset=\"utf-8\"><title>camp</title>"
+		   "<h1>%s</h1>%s\n",
+		   title, buf_str(&esc));
+	buf_free(&esc);
+}
+
+static void r_actor(struct route_ctx *c)
+{
+	struct account a;
+	char *priv = NULL, *pub = NULL;
+
+	if (!member_by_name(c, c->seg[0], &a)) {
+		reply_text(c, 404, "no such member");
+		return;
+	}
+	if (wants_html(c)) {
+		struct buf t = BUF_INIT;
+		text_to_html(&t, a.display_name[0] ? a.display_name : a.username, NULL, 0,
+			     NULL, NULL, "");
+		html_page(c, buf_str(&t), a.bio);
+		buf_free(&t);
+	} else if (fed_member_keys(c->f, a.id, a.username, &priv, &pub) != 0) {
+		reply_text(c, 500, "no key");
+	} else {
+		reply_json(c, 200, AP_TYPE, ap_person(c->f, &a, pub));
+	}
+	free(priv);
+	free(pub);
+	account_free(&a);
+}
+
+static void r_inbox(struct route_ctx *c)
+{
+	int status = inbox_handle(c->f, &c->req->msg, c->seg[0][0] ? c->seg[0] : NULL);
+
+	reply_text(c, status,
+		   status == 202   ? "accepted"
+		   : status == 401 ? "the signature does not verify"
+		   : status == 400 ? "malformed activity"
+				   : "refused");
+}
+
+/* ---- collections ------------------------------------------------------------ */
+
+static json_t *collection(struct route_ctx *c, const char *id, json_int_t total)
+{
+	json_t *o = json_pack("{s:o, s:s, s:s}", "@context", ap_context(), "id", id,
+			      "type", "OrderedCollection");
+
+	if (total >= 0)
+		json_object_set_new(o, "totalItems", json_integer(total));
+	(void)c;
+	return o;
+}
+
+static void r_followers(struct route_ctx *c)
+{
+	struct account a;
+	int64_t *ids = NULL;
+	int n = 0;
+
+	if (!member_by_name(c, c->seg[0], &a)) {
+		reply_text(c, 404, "no such member");
+		return;
+	}
+	followers_list(c->f->st, a.id, &ids, &n);
+	free(ids);
+	char *id = xasprintf("%s/users/%s/followers", c->f->base, a.username);
+	reply_json(c, 200, AP_TYPE, collection(c, id, n));
+	free(id);
+	account_free(&a);
+}
+
+static void r_following(struct route_ctx *c)
+{
+	struct account a;
+
+	if (!member_by_name(c, c->seg[0], &a)) {
+		reply_text(c, 404, "no such member");
+		return;
+	}
+	char *id = xasprintf("%s/users/%s/following", c->f->base, a.username);
+	reply_json(c, 200, AP_TYPE, collection(c, id, -1));
+	free(id);
+	account_free(&a);
+}
+
+/* The Create (or Announce) of a post for an outbox page; NULL if it is
+ * not public or unlisted. */
+static json_t *outbox_entry(struct route_ctx *c, const struct post *p)
+{
+	const struct post *orig = p->boost_of ? p->boost_of : p;
+	json_t *note, *a;
+
+	if (orig->visibility != VIS_PUBLIC && orig->visibility != VIS_UNLISTED)
+		return NULL;
+	if (p->boost_of) {
+		char *uri = orig->uri ? xstrdup(orig->uri) : fed_post_url(c->f, orig->id);
+		a = json_pack("{s:o, s:s, s:o, s:[s], s:s}", "id",
+			      json_sprintf("%s/posts/%lld/activity", c->f->base,
+					   (long long)p->id),
+			      "type", "Announce", "actor",
+			      json_sprintf("%s/users/%s", c->f->base, p->author.username),
+			      "to", AS_PUBLIC, "object", uri);
+		free(uri);
+		return a;
+	}
+	if (!p->local || (note = ap_note_of_post(c->f, p)) == NULL)
+		return NULL;
+	json_object_del(note, "@context");
+	a = json_pack("{s:o, s:s, s:s, s:O, s:O, s:o}", "id",
+		      json_sprintf("%s/activity", ap_str(note, "id")), "type", "Create",
+		      "actor", ap_str(note, "attributedTo"), "to",
+		      json_object_get(note, "to"), "cc", json_object_get(note, "cc"),
+		      "object", note);
+	return a;
+}
+
+static void r_outbox(struct route_ctx *c)
+{
+	struct account a;
+	char *page = http_query_param(c->req->query, "page");
+	char *max = http_query_param(c->req->query, "max_id");
+	struct viewer *v = viewer_anonymous();
+	struct post_list l = {0};
+
+	if (!member_by_name(c, c->seg[0], &a)) {
+		reply_text(c, 404, "no such member");
+		goto out;
+	}
+	char *id = xasprintf("%s/users/%s/outbox", c->f->base, a.username);
+	if (page == NULL) {
+		json_t *o = collection(c, id, -1);
+		json_object_set_new(o, "first", json_sprintf("%s?page=true", id));
+		reply_json(c, 200, AP_TYPE, o);
+	} else {
+		struct timeline_query q = {TL_PROFILE, a.id, NULL, max ? atoll(max) : 0,
+					   PAGE_SIZE};
+		json_t *items = json_array();
+		if (timeline_get(c->f->st, v, &q, &l) == 0)
+			for (int i = 0; i < l.n; i++) {
+				int yes = 0;
+				json_t *e = NULL;
+				if (audience_may_federate(c->f->st, l.items[i].id,
+							  &yes) == 0 &&
+				    yes && (e = outbox_entry(c, &l.items[i])) != NULL)
+					json_array_append_new(items, e);
+			}
+		json_t *o = json_pack("{s:o, s:o, s:s, s:s, s:o}", "@context",
+				      ap_context(), "id",
+				      json_sprintf("%s?page=true%s%s", id,
+						   max ? "&max_id=" : "", max ? max : ""),
+				      "type", "OrderedCollectionPage", "partOf", id,
+				      "orderedItems", items);
+		if (l.next_max_id)
+			json_object_set_new(o, "next",
+					    json_sprintf("%s?page=true&max_id=%lld", id,
+							 (long long)l.next_max_id));
+		reply_json(c, 200, AP_TYPE, o);
+	}
+	free(id);
+	account_free(&a);
+out:
+	post_list_free(&l);
+	viewer_free(v);
+	free(page);
+	free(max);
+}
+
+/* ---- posts ------------------------------------------------------------------ */
+
+/* Loads a post as the requester may see it: anyone for public and
+ * unlisted, a signed request from its audience otherwise. */
+static int post_for_request(struct route_ctx *c, int64_t id, struct post *p)
+{
+	struct viewer *v = viewer_anonymous();
+	int64_t remote;
+	int yes = 0, r;
+
+	if (audience_may_federate(c->f->st, id, &yes) != 0 || !yes) {
+		viewer_free(v);
+		return CAMP_ENOENT;
+	}
+	r = post_get(c->f->st, v, id, p);
+	viewer_free(v);
+	if (r == 0 && (p->visibility == VIS_PUBLIC || p->visibility == VIS_UNLISTED))
+		return 0;
+	if (r == 0)
+		post_free(p);
+	if (fed_verify_request(c->f, &c->req->msg, &remote) != 0 ||
+	    viewer_remote(c->f->st, remote, &v) != 0)
+		return CAMP_ENOENT;
+	if ((r = audience_can_see(c->f->st, v, id, &yes)) == 0 && yes)
+		r = post_get(c->f->st, v, id, p);
+	else
+		r = CAMP_ENOENT;
+	viewer_free(v);
+	return r;
+}
+
+static void r_post(struct route_ctx *c)
+{
+	int64_t id = atoll(c->seg[0]);
+	struct post p;
+	json_t *note;
+
+	for (const char *s = c->seg[0]; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			id = 0;
+	if (id <= 0 || post_for_request(c, id, &p) != 0) {
+		reply_text(c, 404, "no such post");
+		return;
+	}
+	if (!p.local || p.boost_of || (note = ap_note_of_post(c->f, &p)) == NULL)
+		reply_text(c, 404, "no such post");
+	else if (wants_html(c)) {
+		html_page(c, p.author.username, p.content);
+		json_decref(note);
+	} else
+		reply_json(c, 200, AP_TYPE, note);
+	post_free(&p);
+}
+
+static void r_home(struct route_ctx *c)
+{
+	html_page(c, c->f->cfg->camp_name,
+		  "A small camp on the fediverse. Members live here over ssh.");
+}
+
+static const struct route {
+	const char *method;
+	const char *pattern; /* '*' matches one path segment */
+	void (*run)(struct route_ctx *c);
+} routes[] = {
+	{"GET", "/.well-known/webfinger", r_webfinger},
+	{"GET", "/.well-known/host-meta", r_host_meta},
+	{"GET", "/.well-known/nodeinfo", r_nodeinfo_links},
+	{"GET", "/nodeinfo/2.0", r_nodeinfo},
+	{"GET", "/nodeinfo/2.1", r_nodeinfo},
+	{"GET", "/actor", r_instance},
+	{"POST", "/actor/inbox", r_inbox},
+	{"POST", "/inbox", r_inbox},
+	{"GET", "/users/*", r_actor},
+	{"POST", "/users/*/inbox", r_inbox},
+	{"GET", "/users/*/outbox", r_outbox},
+	{"GET", "/users/*/followers", r_followers},
+	{"GET", "/users/*/following", r_following},
+	{"GET", "/posts/*", r_post},
+	{"GET", "/", r_home},
+};
+
+/* Matches path against pattern, capturing '*' segments. */
+static int route_match(const char *pattern, const char *path, struct route_ctx *c)
+{
+	int nseg = 0;
+
+	memset(c->seg, 0, sizeof c->seg);
+	while (*pattern && *path) {
+		if (*pattern == '*') {
+			size_t n = strcspn(path, "/");
+			if (n == 0 || n >= sizeof c->seg[0] || nseg >= 2)
+				return 0;
+			memcpy(c->seg[nseg++], path, n);
+			path += n;
+			pattern++;
+		} else if (*pattern++ != *path++) {
+			return 0;
+		}
+	}
+	return *pattern == '\0' && *path == '\0';
+}
+
+void routes_dispatch(struct fed *f, const struct http_request *req,
+		     struct http_reply *reply)
+{
+	struct route_ctx c = {f, req, reply, {{0}}};
+	const char *method = strcmp(req->method, "HEAD") == 0 ? "GET" : req->method;
+	int path_known = 0;
+
+	for (size_t i = 0; i < ARRAY_LEN(routes); i++) {
+		if (!route_match(routes[i].pattern, req->path, &c))
+			continue;
+		path_known = 1;
+		if (strcmp(routes[i].method, method) == 0) {
+			routes[i].run(&c);
+			return;
+		}
+	}
+	reply_text(&c, path_known ? 405 : 404,
+		   path_known ? "method not allowed" : "not found");
+}
