@@ -17,23 +17,32 @@
 const struct cmd_entry cmd_table[] = {
 	{"whoami", "[--json]", "who you are logged in as", cmd_whoami, 0},
 	{"post", "[--cw TEXT] [--visibility LEVEL] [--reply-to ID] [TEXT]",
-	 "write a post (TEXT or stdin); prints its id", cmd_not_yet, 0},
-	{"timeline", "[home|camp|federated|notifications|dms] [--json] [--limit N]",
-	 "read a timeline", cmd_not_yet, 0},
-	{"show", "ID [--json]", "show one post", cmd_not_yet, 0},
-	{"follow", "ACCT", "follow someone", cmd_not_yet, 0},
-	{"unfollow", "ACCT", "stop following someone", cmd_not_yet, 0},
-	{"mute", "ACCT", "hide someone's posts from your timelines", cmd_not_yet, 0},
-	{"unmute", "ACCT", "show someone's posts again", cmd_not_yet, 0},
-	{"block", "ACCT", "block someone", cmd_not_yet, 0},
-	{"unblock", "ACCT", "unblock someone", cmd_not_yet, 0},
-	{"dm", "ACCT TEXT", "send a direct message", cmd_not_yet, 0},
-	{"boost", "ID", "boost a post", cmd_not_yet, 0},
-	{"fav", "ID", "favourite a post", cmd_not_yet, 0},
-	{"edit", "ID [TEXT]", "edit your post (TEXT or stdin)", cmd_not_yet, 0},
-	{"delete", "ID", "delete your post", cmd_not_yet, 0},
-	{"profile", "[ACCT] [--json]", "show a profile", cmd_not_yet, 0},
-	{"directory", "[--json]", "list the camp's members", cmd_not_yet, 0},
+	 "write a post (TEXT or stdin); prints its id", cmd_post, 0},
+	{"timeline",
+	 "[home|camp|federated|notifications|dms|tag NAME] [--json] [--limit N] "
+	 "[--max-id ID]",
+	 "read a timeline, newest first", cmd_timeline, 0},
+	{"show", "ID [--json]", "show a post in its thread", cmd_show, 0},
+	{"follow", "ACCT", "follow someone (name, or name@server)", cmd_follow, 0},
+	{"unfollow", "ACCT", "stop following someone", cmd_unfollow, 0},
+	{"requests", "[accept ACCT|reject ACCT]",
+	 "follow requests waiting for you (if you approve followers)", cmd_requests, 0},
+	{"mute", "ACCT", "hide someone's posts from your timelines", cmd_mute, 0},
+	{"unmute", "ACCT", "show someone's posts again", cmd_unmute, 0},
+	{"block", "ACCT", "block someone: neither of you sees the other", cmd_block, 0},
+	{"unblock", "ACCT", "unblock someone", cmd_unblock, 0},
+	{"dm", "ACCT [TEXT]", "send a direct message (TEXT or stdin)", cmd_dm, 0},
+	{"boost", "ID", "boost a post", cmd_boost, 0},
+	{"unboost", "ID", "take a boost back", cmd_unboost, 0},
+	{"fav", "ID", "favourite a post", cmd_fav, 0},
+	{"unfav", "ID", "take a favourite back", cmd_unfav, 0},
+	{"edit", "ID [--cw TEXT] [TEXT]", "edit your post (TEXT or stdin)", cmd_edit, 0},
+	{"delete", "ID", "delete your post", cmd_delete, 0},
+	{"profile",
+	 "[ACCT] [--json] | --name TEXT | --intro TEXT | --visibility LEVEL | "
+	 "--locked yes|no",
+	 "show a profile, or change yours", cmd_profile, 0},
+	{"directory", "[--json]", "list the camp's members", cmd_directory, 0},
 	{"keys", "[list|add KEY|remove FINGERPRINT]", "your SSH keys", cmd_keys, 0},
 	{"help", "[COMMAND]", "list the commands", cmd_help_list, 0},
 	{NULL, NULL, NULL, NULL, 0},
@@ -180,13 +189,4 @@ int cmd_help_list(struct cmd_ctx *ctx, int argc, char **argv)
 		if (!(c->flags & CMD_ADMIN) || is_admin(ctx))
 			help_one(ctx, c);
 	return 0;
-}
-
-int cmd_not_yet(struct cmd_ctx *ctx, int argc, char **argv)
-{
-	(void)ctx;
-	(void)argc;
-	(void)argv;
-	return err_set(CAMP_ERR, "%s: not available yet",
-		       cmd_current ? cmd_current->name : "this command");
 }

@@ -12,6 +12,7 @@
 #define CAMP_SSHD_H
 
 #include <libssh/libssh.h>
+#include <jansson.h>
 #include <libssh/server.h>
 #include <sys/types.h>
 
@@ -178,10 +179,52 @@ int cmd_opts(struct cmd_ctx *ctx, int argc, char **argv, const struct opt *opts,
 
 /* Handlers, one file each. */
 int cmd_help_list(struct cmd_ctx *ctx, int argc, char **argv); /* cmd.c */
-int cmd_not_yet(struct cmd_ctx *ctx, int argc, char **argv);   /* cmd.c */
 int cmd_whoami(struct cmd_ctx *ctx, int argc, char **argv);    /* cmd-whoami.c */
 int cmd_keys(struct cmd_ctx *ctx, int argc, char **argv);      /* cmd-keys.c */
-int cmd_join(struct cmd_ctx *ctx, int argc, char **argv);      /* join.c */
+/* cmd-post.c */
+int cmd_post(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_dm(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_edit(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_delete(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_boost(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_unboost(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_fav(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_unfav(struct cmd_ctx *ctx, int argc, char **argv);
+/* cmd-read.c */
+int cmd_timeline(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_show(struct cmd_ctx *ctx, int argc, char **argv);
+/* cmd-people.c */
+int cmd_follow(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_unfollow(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_mute(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_unmute(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_block(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_unblock(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_requests(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_profile(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_directory(struct cmd_ctx *ctx, int argc, char **argv);
+
+/* ---- cmd-render.c: posts and people as text and JSON -------------------- */
+
+/* A post's web address: its remote url, or this camp's /posts/ID.
+ * Caller frees. */
+char *render_post_url(const struct cmd_ctx *ctx, const struct post *p);
+/* A post as a JSON object (DESIGN §4: id, author, content, cw,
+ * visibility, created_at, in_reply_to, url, and more).  New reference. */
+json_t *render_post_json(const struct cmd_ctx *ctx, const struct post *p);
+/* A post as text for a terminal, indented by depth; everything others
+ * wrote is sanitized. */
+void render_post_text(struct cmd_ctx *ctx, const struct post *p, int depth);
+/* Prints v (taking the reference) as one line of compact JSON. */
+void render_json_out(struct cmd_ctx *ctx, json_t *v);
+/* Parses "123" or "#123"; a usage error otherwise. */
+int cmd_parse_id(struct cmd_ctx *ctx, const char *s, int64_t *id);
+/* The account for "name", "name@domain" or "@name@domain": a member, a
+ * known remote account, or one looked up on its server. */
+int cmd_resolve_acct(struct cmd_ctx *ctx, const char *acct, int64_t *id);
+/* A viewer for the member running the command; caller frees. */
+int cmd_viewer(struct cmd_ctx *ctx, struct viewer **v);
+int cmd_join(struct cmd_ctx *ctx, int argc, char **argv); /* join.c */
 
 /* ---- join.c: becoming a member ------------------------------------------ */
 

@@ -35,6 +35,13 @@ int visibility_parse(const char *name)
 	return -1;
 }
 
+/* Names that mean something to ssh, to the camp or to other servers. */
+static const char *const reserved_names[] = {
+	"join",	 "root",     "admin",	"administrator", "camp",
+	"actor", "instance", "support", "postmaster",	 "webmaster",
+	"www",	 "nobody",   "sshd",	"system",
+};
+
 static int username_char(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
@@ -60,6 +67,10 @@ int username_check(const char *name)
 	if (!username_char(folded[0]) || !username_char(folded[n - 1]))
 		return err_set(CAMP_EINVAL,
 			       "a username must start and end with a letter, digit or _");
+	for (size_t i = 0; i < ARRAY_LEN(reserved_names); i++)
+		if (strcmp(folded, reserved_names[i]) == 0)
+			return err_set(CAMP_EINVAL, "the username %s is reserved",
+				       folded);
 	return 0;
 }
 
@@ -195,15 +206,59 @@ int account_check_display_name(const char *name)
 	return profile_text_check("display name", name, DISPLAY_NAME_MAX);
 }
 
+static int profile_write(struct store *st, int64_t id, const char *display_name,
+			 const char *bio, int default_visibility, int locked)
+{
+	static const char sql[] =
+		"UPDATE accounts SET display_name = ifnull(?1, display_name),"
+		" bio = ifnull(?2, bio),"
+		" default_visibility = CASE WHEN ?3 < 0 THEN default_visibility ELSE ?3 "
+		"END,"
+		" locked = CASE WHEN ?4 < 0 THEN locked ELSE ?4 END"
+		" WHERE id = ?5 AND domain IS NULL AND deleted_at = 0";
+	sqlite3_stmt *s;
+	int r;
+
+	if ((r = stmt_prep(st, sql, &s)) != 0)
+		return r;
+	bind_text(s, 1, display_name);
+	bind_text(s, 2, bio);
+	sqlite3_bind_int(s, 3, default_visibility);
+	sqlite3_bind_int(s, 4, locked);
+	sqlite3_bind_int64(s, 5, id);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		r = store_dberr(st, "saving the profile");
+	else if (sqlite3_changes(store_db(st)) == 0)
+		r = err_set(CAMP_ENOENT, "no such member");
+	return stmt_done(s, r);
+}
+
+/* Saves a profile change and tells the remote followers (Update of the
+ * Person), in one transaction. */
+static int profile_change(struct store *st, int64_t id, const char *display_name,
+			  const char *bio, int default_visibility, int locked)
+{
+	int64_t *recips = NULL;
+	int r, n = 0;
+
+	if ((r = store_begin(st)) != 0)
+		return r;
+	if ((r = profile_write(st, id, display_name, bio, default_visibility, locked)) ==
+		    0 &&
+	    (display_name || bio || locked >= 0) &&
+	    (r = remote_followers(st, id, 0, &recips, &n)) == 0)
+		r = outbox_add(st, OUTBOX_UPDATE_PERSON, id, 0, 0, NULL, 0, recips, n);
+	free(recips);
+	if (r != 0) {
+		store_rollback(st);
+		return r;
+	}
+	return store_commit(st);
+}
+
 int account_update_profile(struct store *st, int64_t id, const char *display_name,
 			   const char *bio, int default_visibility)
 {
-	static const char sql[] =
-		"UPDATE accounts SET display_name = ifnull(?, display_name),"
-		" bio = ifnull(?, bio),"
-		" default_visibility = CASE WHEN ? < 0 THEN default_visibility ELSE ? END"
-		" WHERE id = ? AND domain IS NULL";
-	sqlite3_stmt *s;
 	int r;
 
 	if (display_name && (r = account_check_display_name(display_name)) != 0)
@@ -212,17 +267,40 @@ int account_update_profile(struct store *st, int64_t id, const char *display_nam
 		return r;
 	if (default_visibility >= VIS_COUNT)
 		return err_set(CAMP_EINVAL, "unknown visibility");
+	return profile_change(st, id, display_name, bio, default_visibility, -1);
+}
+
+int account_set_locked(struct store *st, int64_t id, int locked)
+{
+	return profile_change(st, id, NULL, NULL, -1, locked ? 1 : 0);
+}
+
+int account_counts(struct store *st, int64_t id, struct account_counts *c)
+{
+	static const char sql[] =
+		"SELECT (SELECT count(*) FROM follows WHERE target_id = ?1 AND state = "
+		"2),"
+		" (SELECT count(*) FROM follows WHERE follower_id = ?1 AND state = 2),"
+		" (SELECT count(*) FROM posts WHERE account_id = ?1 AND boost_of_id IS "
+		"NULL),"
+		" (SELECT count(*) FROM posts WHERE account_id = ?1 AND boost_of_id IS "
+		"NULL"
+		"  AND visibility IN (0, 1))";
+	sqlite3_stmt *s;
+	int r;
+
+	memset(c, 0, sizeof *c);
 	if ((r = stmt_prep(st, sql, &s)) != 0)
 		return r;
-	bind_text(s, 1, display_name);
-	bind_text(s, 2, bio);
-	sqlite3_bind_int(s, 3, default_visibility);
-	sqlite3_bind_int(s, 4, default_visibility);
-	sqlite3_bind_int64(s, 5, id);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		r = store_dberr(st, "saving the profile");
-	else if (sqlite3_changes(store_db(st)) == 0)
-		r = err_set(CAMP_ENOENT, "no such member");
+	sqlite3_bind_int64(s, 1, id);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		c->followers = sqlite3_column_int64(s, 0);
+		c->following = sqlite3_column_int64(s, 1);
+		c->posts = sqlite3_column_int64(s, 2);
+		c->public_posts = sqlite3_column_int64(s, 3);
+	} else {
+		r = store_dberr(st, "counting");
+	}
 	return stmt_done(s, r);
 }
 

@@ -421,3 +421,16 @@ int follow_requests_list(struct store *st, int64_t target, int64_t **ids, int *n
 {
 	return followers_in_state(st, target, FOLLOW_PENDING, ids, n);
 }
+
+int following_list(struct store *st, int64_t follower, int64_t **ids, int *n)
+{
+	static const char sql[] = "SELECT target_id FROM follows WHERE follower_id = ?"
+				  " AND state = 2 ORDER BY created_at";
+	sqlite3_stmt *s;
+	int r;
+
+	if ((r = stmt_prep(st, sql, &s)) != 0)
+		return r;
+	sqlite3_bind_int64(s, 1, follower);
+	return query_ids(st, s, ids, n);
+}

@@ -76,8 +76,6 @@ int viewer_for_account(struct store *st, int64_t account_id, struct viewer **out
 int viewer_mutes(const struct viewer *v, int64_t account_id);
 /* Whether v and the account block each other, in either direction. */
 int viewer_blocks(const struct viewer *v, int64_t account_id);
-/* Loads the brief of an account (id 0 leaves *b zeroed). */
-int account_brief_get(struct store *st, int64_t id, struct account_brief *b);
 
 /* feed.c: home timelines, fanned out on write. */
 int feed_fanout(struct store *st, const struct post_meta *m);

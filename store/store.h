@@ -103,7 +103,8 @@ struct account {
 };
 
 /* Checks a username against Mastodon's rule [a-z0-9_]+([.-]+[a-z0-9_]+)*
- * (after lowercasing), at most 30 characters.  Returns 0 or CAMP_EINVAL
+ * (after lowercasing), at most 30 characters, and not a reserved name
+ * (join, root, admin, ...).  Returns 0 or CAMP_EINVAL
  * with a message fit for the person choosing it. */
 int username_check(const char *name);
 /* Lowercases an ASCII username into out (at most outlen bytes). */
@@ -122,9 +123,18 @@ char *account_acct(const struct account *a);
  * else CAMP_EINVAL or CAMP_ETOOBIG with the reason. */
 int account_check_display_name(const char *name);
 /* Updates a member's display name, intro and default visibility;
- * NULL leaves a field as it is.  Checks lengths and UTF-8. */
+ * NULL (or -1) leaves a field as it is.  Checks lengths and UTF-8.  Remote
+ * followers hear of a new name or intro (an Update through the outbox). */
 int account_update_profile(struct store *st, int64_t id, const char *display_name,
 			   const char *bio, int default_visibility);
+/* Whether a member approves followers by hand. */
+int account_set_locked(struct store *st, int64_t id, int locked);
+struct account_counts {
+	int64_t followers, following; /* accepted follows */
+	int64_t posts;		      /* not counting boosts */
+	int64_t public_posts;	      /* public and unlisted, not boosts */
+};
+int account_counts(struct store *st, int64_t id, struct account_counts *c);
 int account_set_coc_accepted(struct store *st, int64_t id);
 int account_set_onboarded(struct store *st, int64_t id);
 
@@ -220,6 +230,9 @@ struct account_brief {
 void account_brief_free(struct account_brief *b);
 /* "alice" or "bob@example.social"; caller frees. */
 char *account_brief_acct(const struct account_brief *b);
+/* Loads the brief of an account (id 0 leaves *b zeroed); free with
+ * account_brief_free. */
+int account_brief_get(struct store *st, int64_t id, struct account_brief *b);
 
 /* 1 if the account is a member of this camp, 0 if it is remote, or a
  * negative error (CAMP_ENOENT) if there is no such account. */
@@ -399,6 +412,8 @@ struct relationship {
 int relationship_get(struct store *st, int64_t me, int64_t other, struct relationship *r);
 /* Accounts following target (accepted), members and remote; caller frees. */
 int followers_list(struct store *st, int64_t target, int64_t **ids, int *n);
+/* Accounts target follows (accepted); caller frees. */
+int following_list(struct store *st, int64_t follower, int64_t **ids, int *n);
 /* Pending follow requests to a member. */
 int follow_requests_list(struct store *st, int64_t target, int64_t **ids, int *n);
 

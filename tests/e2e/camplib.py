@@ -257,6 +257,20 @@ class Server:
                                     check, p.out, p.err))
         return p
 
+    def cmd(self, user, key, *argv, input=b"", check=None, timeout=30):
+        """Like ssh(), but each word of argv reaches the command whole (it
+        is quoted for the camp's shell-like word splitting, as a person
+        quotes words for a remote shell)."""
+        import shlex
+        return self.ssh(user, key, *[shlex.quote(str(a)) for a in argv],
+                        input=input, check=check, timeout=timeout)
+
+    def json(self, user, key, *argv):
+        """Runs a command with --json and returns the decoded output."""
+        import json
+        p = self.cmd(user, key, *argv, "--json", check=0)
+        return json.loads(p.out)
+
     def spawn(self, user, key, *command, rows=24, cols=80):
         """ssh -tt under pexpect, on a terminal of rows x cols."""
         import pexpect

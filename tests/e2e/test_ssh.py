@@ -101,9 +101,9 @@ def unknown_key_and_unknown_name_get_the_same_refusal():
 @test
 def exec_statuses_are_0_1_2():
     eq(srv.ssh("alice", alice, "help").returncode, 0)
-    p = srv.ssh("alice", alice, "post", "hello")
+    p = srv.ssh("alice", alice, "show", "99999")
     eq(p.returncode, 1)
-    eq(p.err, "post: not available yet\n")
+    eq(p.err, "no such post\n")
     p = srv.ssh("alice", alice, "frobnicate")
     eq(p.returncode, 2)
     contains(p.err, "unknown command 'frobnicate'")

@@ -111,8 +111,8 @@ static void statuses_are_0_1_2(void **state)
 
 	assert_int_equal(run(f, "whoami"), 0);
 	assert_string_equal(buf_str(&f->ctx.err), "");
-	assert_int_equal(run(f, "post hello"), 1);
-	assert_string_equal(buf_str(&f->ctx.err), "post: not available yet\n");
+	assert_int_equal(run(f, "show 99999"), 1);
+	assert_string_equal(buf_str(&f->ctx.err), "no such post\n");
 	assert_int_equal(run(f, "nope"), 2);
 	assert_non_null(strstr(buf_str(&f->ctx.err), "unknown command 'nope'"));
 	assert_int_equal(run(f, "whoami --bad"), 2);
