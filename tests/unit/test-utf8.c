@@ -110,6 +110,17 @@ static void sanitize_stops_bidi_and_hidden_marks(void **state)
 	check_sanitize(family, strlen(family), 0, family);
 }
 
+static void sanitizing_nothing_gives_an_empty_string(void **state)
+{
+	struct buf out = BUF_INIT;
+
+	text_sanitize(&out, "", 0, 0);
+	assert_string_equal(buf_str(&out), "");
+	buf_reserve(&out, 100);
+	assert_string_equal(buf_str(&out), "");
+	buf_free(&out);
+}
+
 static void sanitize_keeps_ordinary_text(void **state)
 {
 	const char s[] =
@@ -129,6 +140,7 @@ int main(void)
 		cmocka_unit_test(sanitize_shows_controls),
 		cmocka_unit_test(sanitize_stops_bidi_and_hidden_marks),
 		cmocka_unit_test(sanitize_keeps_ordinary_text),
+		cmocka_unit_test(sanitizing_nothing_gives_an_empty_string),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
