@@ -37,35 +37,21 @@ static int fail(void)
 	return 1;
 }
 
-/* The host part of "host[:port]" (caller frees). */
-static char *domain_host(const char *domain)
-{
-	const char *colon = strrchr(domain, ':');
-
-	if (domain[0] == '[' || colon == NULL)
-		return xstrdup(domain);
-	return xstrndup(domain, (size_t)(colon - domain));
-}
-
 /* Prints an invite with the ssh commands that use it; the code is the
  * last line, for scripts. */
 static void print_invite(const struct config *cfg, const char *code, int admin)
 {
-	char *host = domain_host(cfg->domain), *lhost = NULL;
-	char portflag[32] = "";
-	int port = 22;
+	struct buf join = BUF_INIT;
 
-	if (config_split_listen(cfg->ssh_listen, &lhost, &port) == 0 && port != 22)
-		snprintf(portflag, sizeof portflag, "-p %d ", port);
-	free(lhost);
+	config_ssh_command(cfg, "join", &join);
 	printf("%s invite, single use.  To join, run:\n"
-	       "  ssh %sjoin@%s join %s YOURNAME\n"
+	       "  %s join %s YOURNAME\n"
 	       "or, to be asked for everything step by step:\n"
-	       "  ssh %sjoin@%s\n"
+	       "  %s\n"
 	       "Invite code:\n%s\n",
-	       admin ? "An admin" : "A member", portflag, host, code, portflag, host,
+	       admin ? "An admin" : "A member", buf_str(&join), code, buf_str(&join),
 	       code);
-	free(host);
+	buf_free(&join);
 }
 
 /* Sets the port of a listen address, keeping its host. */

@@ -179,6 +179,9 @@ int config_write(const struct config *cfg, FILE *f);
 /* Splits "host:port", "[v6]:port" or "port" into host (caller frees; NULL
  * for any address) and port.  Returns 0 or CAMP_EINVAL. */
 int config_split_listen(const char *s, char **host, int *port);
+/* Appends the ssh command that reaches the camp as user: "ssh -p 2222
+ * alice@camp.example" (the port left out when it is 22). */
+void config_ssh_command(const struct config *cfg, const char *user, struct buf *out);
 /* Parses "90", "90s", "30m", "24h", "2d" into seconds; -1 if bad. */
 long config_parse_duration(const char *s);
 

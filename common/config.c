@@ -371,3 +371,20 @@ int config_write(const struct config *cfg, FILE *f)
 	buf_free(&out);
 	return bad ? err_set(CAMP_EIO, "cannot write the configuration") : 0;
 }
+
+void config_ssh_command(const struct config *cfg, const char *user, struct buf *out)
+{
+	const char *d = cfg->domain, *colon = strrchr(d, ':');
+	char *host = NULL;
+	int port = 22;
+
+	if (config_split_listen(cfg->ssh_listen, &host, &port) != 0)
+		port = 22;
+	free(host);
+	buf_puts(out, "ssh ");
+	if (port != 22)
+		buf_printf(out, "-p %d ", port);
+	/* The host members know the camp by: the domain without its port. */
+	buf_printf(out, "%s@%.*s", user,
+		   (int)(colon && d[0] != '[' ? colon - d : (long)strlen(d)), d);
+}

@@ -13,21 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Names that would be confusing or impossible to log in with. */
-static const char *const reserved_names[] = {"join", "root", "admin", "camp"};
-
-static int name_reserved(const char *username)
-{
-	char folded[64];
-
-	username_fold(username, folded, sizeof folded);
-	for (size_t i = 0; i < ARRAY_LEN(reserved_names); i++)
-		if (strcmp(folded, reserved_names[i]) == 0)
-			return err_set(CAMP_EEXIST, "the username %s is reserved",
-				       folded);
-	return 0;
-}
-
 int sshd_join(struct store *st, const struct config *cfg, int link_fd,
 	      const struct sshkey_info *key, const char *code, const char *username,
 	      const char *display_name, int accept_coc, int64_t *account_id)
@@ -47,7 +32,7 @@ int sshd_join(struct store *st, const struct config *cfg, int link_fd,
 	if (strcmp(cfg->registrations, "closed") == 0)
 		return err_set(CAMP_EPERM,
 			       "this camp is not taking new members right now");
-	if ((r = username_check(username)) != 0 || (r = name_reserved(username)) != 0)
+	if ((r = username_check(username)) != 0) /* reserved names too */
 		return r;
 	if ((r = link_join_ask(link_fd)) != 0)
 		return r;
@@ -56,22 +41,6 @@ int sshd_join(struct store *st, const struct config *cfg, int link_fd,
 	link_send(link_fd, LINK_JOIN_OK);
 	log_info("%s joined the camp with %s %s", username, key->type, key->fingerprint);
 	return 0;
-}
-
-void sshd_login_hint(const struct config *cfg, const char *name, struct buf *out)
-{
-	const char *d = cfg->domain, *colon = strrchr(d, ':');
-	char *host = NULL;
-	int port = 22;
-
-	if (config_split_listen(cfg->ssh_listen, &host, &port) != 0)
-		port = 22;
-	free(host);
-	buf_puts(out, "ssh ");
-	if (port != 22)
-		buf_printf(out, "-p %d ", port);
-	buf_printf(out, "%s@%.*s", name,
-		   (int)(colon && d[0] != '[' ? colon - d : (long)strlen(d)), d);
 }
 
 int cmd_join(struct cmd_ctx *ctx, int argc, char **argv)
@@ -94,7 +63,7 @@ int cmd_join(struct cmd_ctx *ctx, int argc, char **argv)
 	username_fold(pos[1], name, sizeof name);
 	buf_printf(&ctx->out, "Welcome to %s, %s!  Your key %s is your login:\n  ",
 		   ctx->cfg->camp_name, name, ctx->key->fingerprint);
-	sshd_login_hint(ctx->cfg, name, &ctx->out);
+	config_ssh_command(ctx->cfg, name, &ctx->out);
 	buf_putc(&ctx->out, '\n');
 	return 0;
 }

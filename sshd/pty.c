@@ -330,7 +330,7 @@ static int join_key_taken(struct conn *c)
 	    account_get(c->st, id, &a) != 0)
 		return 0;
 	buf_printf(&msg, "This key already belongs to %s.  Log in with:\n  ", a.username);
-	sshd_login_hint(c->cfg, a.username, &msg);
+	config_ssh_command(c->cfg, a.username, &msg);
 	buf_putc(&msg, '\n');
 	conn_write(c, msg.data, msg.len, 1);
 	buf_free(&msg);

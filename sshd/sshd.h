@@ -236,9 +236,6 @@ int sshd_join(struct store *st, const struct config *cfg, int link_fd,
 	      const struct sshkey_info *key, const char *code, const char *username,
 	      const char *display_name, int accept_coc, int64_t *account_id);
 
-/* Appends the ssh command that logs name in ("ssh -p 2222 name@host"). */
-void sshd_login_hint(const struct config *cfg, const char *name, struct buf *out);
-
 /* ---- serve.c, listen.c: camp serve -------------------------------------- */
 
 /* Everything a session needs from the listener, fixed at fork time. */

@@ -270,8 +270,10 @@ static void welcome(struct join_view *v)
 	put_safe(3, 13, v->args->cfg->camp_name);
 	printw(", %s!", name);
 	attroff(A_BOLD);
-	mvprintw(5, 2, "From now on, log in with:  ssh %s@... (the same host and port).",
-		 name);
+	struct buf login = BUF_INIT;
+	config_ssh_command(v->args->cfg, name, &login);
+	mvprintw(5, 2, "From now on, log in with:  %s", buf_str(&login));
+	buf_free(&login);
 	mvaddstr(LINES - 1, 1, "Enter continue");
 	refresh();
 	get_wch(&ch);
