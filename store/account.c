@@ -164,16 +164,9 @@ int account_count_members(struct store *st, int64_t *count)
 {
 	static const char sql[] =
 		"SELECT count(*) FROM accounts WHERE domain IS NULL AND deleted_at = 0";
-	sqlite3_stmt *s;
-	int r;
 
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		*count = sqlite3_column_int64(s, 0);
-	else
-		r = store_dberr(st, "counting members");
-	return stmt_done(s, r);
+	*count = 0;
+	return query_int64(st, sql, count, 0);
 }
 
 char *account_acct(const struct account *a)
@@ -381,21 +374,13 @@ int account_brief_get(struct store *st, int64_t id, struct account_brief *b)
 
 int account_is_member(struct store *st, int64_t id)
 {
-	static const char sql[] = "SELECT domain IS NULL FROM accounts WHERE id = ?";
-	sqlite3_stmt *s;
-	int r, rc;
+	static const char sql[] = "SELECT domain IS NULL FROM accounts WHERE id = ?1";
+	int64_t member = 0;
+	int r = query_int64(st, sql, &member, 1, id);
 
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	sqlite3_bind_int64(s, 1, id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		r = sqlite3_column_int(s, 0);
-	else if (rc == SQLITE_DONE)
-		r = err_set(CAMP_ENOENT, "no such account");
-	else
-		r = store_dberr(st, "reading an account");
-	return stmt_done(s, r);
+	if (r == CAMP_ENOENT)
+		return err_set(CAMP_ENOENT, "no such account");
+	return r ? r : (int)member;
 }
 
 int account_find(struct store *st, const char *acct, const char *local_domain,

@@ -10,6 +10,7 @@
 #include "store/store-private.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -360,6 +361,28 @@ out:
 		unlink(tmp);
 	free(tmp);
 	return r;
+}
+
+int query_int64(struct store *st, const char *sql, int64_t *out, int nargs, ...)
+{
+	sqlite3_stmt *s;
+	va_list ap;
+	int r, rc;
+
+	if ((r = stmt_prep(st, sql, &s)) != 0)
+		return r;
+	va_start(ap, nargs);
+	for (int i = 1; i <= nargs; i++)
+		sqlite3_bind_int64(s, i, va_arg(ap, int64_t));
+	va_end(ap);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(s, 0);
+	else if (rc == SQLITE_DONE)
+		r = CAMP_ENOENT; /* the caller says what was missing */
+	else
+		r = store_dberr(st, "reading the database");
+	return stmt_done(s, r);
 }
 
 int query_ids(struct store *st, sqlite3_stmt *s, int64_t **ids, int *n)

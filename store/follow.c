@@ -16,21 +16,12 @@ static int follow_state_get(struct store *st, int64_t follower, int64_t target,
 			    enum follow_state *state)
 {
 	static const char sql[] =
-		"SELECT state FROM follows WHERE follower_id = ? AND target_id = ?";
-	sqlite3_stmt *s;
-	int r, rc;
+		"SELECT state FROM follows WHERE follower_id = ?1 AND target_id = ?2";
+	int64_t v = FOLLOW_NONE;
+	int r = query_int64(st, sql, &v, 2, follower, target);
 
-	*state = FOLLOW_NONE;
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	sqlite3_bind_int64(s, 1, follower);
-	sqlite3_bind_int64(s, 2, target);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*state = (enum follow_state)sqlite3_column_int(s, 0);
-	else if (rc != SQLITE_DONE)
-		r = store_dberr(st, "reading follows");
-	return stmt_done(s, r);
+	*state = (enum follow_state)v;
+	return r == CAMP_ENOENT ? 0 : r;
 }
 
 int follow_get(struct store *st, int64_t follower, int64_t target,
@@ -44,19 +35,11 @@ static int blocked_between(struct store *st, int64_t a, int64_t b, int *yes)
 	static const char sql[] = "SELECT EXISTS(SELECT 1 FROM blocks WHERE (account_id "
 				  "= ?1 AND target_id = ?2)"
 				  " OR (account_id = ?2 AND target_id = ?1))";
-	sqlite3_stmt *s;
-	int r;
+	int64_t v = 0;
+	int r = query_int64(st, sql, &v, 2, a, b);
 
-	*yes = 0;
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	sqlite3_bind_int64(s, 1, a);
-	sqlite3_bind_int64(s, 2, b);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		*yes = sqlite3_column_int(s, 0);
-	else
-		r = store_dberr(st, "reading blocks");
-	return stmt_done(s, r);
+	*yes = (int)v;
+	return r;
 }
 
 static int follow_write(struct store *st, int64_t follower, int64_t target,
@@ -361,27 +344,22 @@ int block_set(struct store *st, int64_t account_id, int64_t target, int on)
 	return store_commit(st);
 }
 
-/* 1 if a row (a, b) exists in the mutes or blocks table. */
+/* 1 if a row (a, b) exists in the mutes or blocks table, 0 if not. */
 static int relation_has(struct store *st, const char *sql, int64_t a, int64_t b)
 {
-	sqlite3_stmt *s;
-	int r;
+	int64_t v;
+	int r = query_int64(st, sql, &v, 2, a, b);
 
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	sqlite3_bind_int64(s, 1, a);
-	sqlite3_bind_int64(s, 2, b);
-	r = sqlite3_step(s) == SQLITE_ROW;
-	return stmt_done(s, r);
+	return r == CAMP_ENOENT ? 0 : r == 0 ? 1 : r;
 }
 
 int relationship_get(struct store *st, int64_t me, int64_t other,
 		     struct relationship *rel)
 {
 	static const char mute_sql[] =
-		"SELECT 1 FROM mutes WHERE account_id = ? AND target_id = ?";
+		"SELECT 1 FROM mutes WHERE account_id = ?1 AND target_id = ?2";
 	static const char block_sql[] =
-		"SELECT 1 FROM blocks WHERE account_id = ? AND target_id = ?";
+		"SELECT 1 FROM blocks WHERE account_id = ?1 AND target_id = ?2";
 	int r;
 
 	memset(rel, 0, sizeof *rel);

@@ -32,19 +32,11 @@ static int notify_wanted(struct store *st, int64_t recipient, int64_t from, int 
 				  "AND target_id = ?2)"
 				  " OR EXISTS(SELECT 1 FROM blocks WHERE account_id = ?2 "
 				  "AND target_id = ?1)";
-	sqlite3_stmt *s;
-	int r;
+	int64_t unwanted = 1;
+	int r = query_int64(st, sql, &unwanted, 2, recipient, from);
 
-	*yes = 0;
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	sqlite3_bind_int64(s, 1, recipient);
-	sqlite3_bind_int64(s, 2, from);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		*yes = !sqlite3_column_int(s, 0);
-	else
-		r = store_dberr(st, "checking notifications");
-	return stmt_done(s, r);
+	*yes = r == 0 && !unwanted;
+	return r;
 }
 
 int notify(struct store *st, int64_t recipient, enum notification_kind kind, int64_t from,

@@ -668,15 +668,6 @@ int post_find_uri(struct store *st, const char *uri, int64_t *id)
 
 int post_max_id(struct store *st, int64_t *id)
 {
-	static const char sql[] = "SELECT ifnull(max(id), 0) FROM posts";
-	sqlite3_stmt *s;
-	int r;
-
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		*id = sqlite3_column_int64(s, 0);
-	else
-		r = store_dberr(st, "reading posts");
-	return stmt_done(s, r);
+	*id = 0;
+	return query_int64(st, "SELECT ifnull(max(id), 0) FROM posts", id, 0);
 }

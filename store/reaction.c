@@ -30,21 +30,12 @@ static int resolve_original(struct store *st, int64_t actor, int64_t id,
 static int find_boost(struct store *st, int64_t actor, int64_t post, int64_t *id)
 {
 	static const char sql[] =
-		"SELECT id FROM posts WHERE boost_of_id = ? AND account_id = ?";
-	sqlite3_stmt *s;
-	int r, rc;
+		"SELECT id FROM posts WHERE boost_of_id = ?1 AND account_id = ?2";
+	int r;
 
 	*id = 0;
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	sqlite3_bind_int64(s, 1, post);
-	sqlite3_bind_int64(s, 2, actor);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*id = sqlite3_column_int64(s, 0);
-	else if (rc != SQLITE_DONE)
-		r = store_dberr(st, "reading boosts");
-	return stmt_done(s, r);
+	r = query_int64(st, sql, id, 2, post, actor);
+	return r == CAMP_ENOENT ? 0 : r;
 }
 
 static int boost_allowed(int64_t actor, const struct post_meta *m)

@@ -28,6 +28,11 @@ char *col_text(sqlite3_stmt *s, int i);
 /* A copy of column i, or NULL for NULL; caller frees. */
 char *col_text_or_null(sqlite3_stmt *s, int i);
 
+/* Runs sql with ?1..?nargs bound to the int64_t arguments that follow and
+ * stores column 0 of the first row in *out.  Returns 0, CAMP_ENOENT when
+ * there is no row (without a message: the caller knows what is missing,
+ * and *out is left alone), or CAMP_EDB. */
+int query_int64(struct store *st, const char *sql, int64_t *out, int nargs, ...);
 /* Steps s (already bound) and collects column 0 of every row into a
  * caller-freed array.  Resets s. */
 int query_ids(struct store *st, sqlite3_stmt *s, int64_t **ids, int *n);
