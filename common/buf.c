@@ -7,6 +7,7 @@
  */
 #include "common.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,6 +45,8 @@ char *xstrdup(const char *s)
 
 char *xstrndup(const char *s, size_t n)
 {
+	if (n == SIZE_MAX)
+		fatal("xstrndup: impossible length");
 	char *p = xmalloc(n + 1);
 
 	memcpy(p, s, n);

@@ -114,10 +114,12 @@ static void r_webfinger(struct route_ctx *c)
 		goto out;
 	}
 	if (strncasecmp(res, "acct:", 5) == 0) {
-		const char *at = strrchr(res + 5, '@');
-		if (at && strcasecmp(at + 1, c->f->cfg->domain) == 0)
-			user = xstrndup(res + 5 + (res[5] == '@'),
-					(size_t)(at - res - 5 - (res[5] == '@')));
+		/* acct:[@]user@domain; the name must not be empty
+		 * ("acct:@domain" once made a negative length here). */
+		const char *name = res + 5 + (res[5] == '@');
+		const char *at = strrchr(name, '@');
+		if (at && at > name && strcasecmp(at + 1, c->f->cfg->domain) == 0)
+			user = xstrndup(name, (size_t)(at - name));
 	} else {
 		char *iurl = fed_instance_url(c->f);
 		user = fed_local_username(c->f, res);
