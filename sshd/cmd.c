@@ -79,12 +79,25 @@ static const struct cmd_entry *cmd_find(const struct cmd_ctx *ctx,
 /* The entry being run, found again by handler for cmd_usage(). */
 static const struct cmd_entry *cmd_current;
 
+/* Appends one line of an error to stderr.  Messages can quote what came
+ * from elsewhere (a remote server's answer, a word typed), so they pass
+ * through text_sanitize like everything else a terminal is shown. */
+static void err_line(struct cmd_ctx *ctx, const char *prefix, const char *msg)
+{
+	buf_puts(&ctx->err, prefix);
+	text_sanitize(&ctx->err, msg, strlen(msg), 0);
+	buf_putc(&ctx->err, '\n');
+}
+
 int cmd_usage(struct cmd_ctx *ctx, const char *why)
 {
 	const struct cmd_entry *c = cmd_current;
 
-	if (why)
-		buf_printf(&ctx->err, "%s%s%s\n", c ? c->name : "", c ? ": " : "", why);
+	if (why) {
+		char *prefix = c ? xasprintf("%s: ", c->name) : xstrdup("");
+		err_line(ctx, prefix, why);
+		free(prefix);
+	}
 	if (c)
 		buf_printf(&ctx->err, "usage: %s %s\n", c->name, c->usage);
 	return CMD_EUSAGE;
@@ -124,7 +137,7 @@ static int cmd_status(struct cmd_ctx *ctx, int r)
 		return 0;
 	if (r == CMD_EUSAGE)
 		return 2;
-	buf_printf(&ctx->err, "%s\n", err_last());
+	err_line(ctx, "", err_last());
 	return 1;
 }
 
@@ -159,7 +172,7 @@ int cmd_run_line(struct cmd_ctx *ctx, const struct cmd_entry *table, const char 
 
 	if (words_split(line, &argv, &argc) != 0) {
 		ctx->table = table;
-		buf_printf(&ctx->err, "%s\n", err_last());
+		err_line(ctx, "", err_last());
 		return 2;
 	}
 	status = cmd_run(ctx, table, argc, argv);

@@ -181,6 +181,7 @@ static void kid_message(struct listener *l, struct kid *k, char msg)
 		break;
 	case LINK_JOIN_OK:
 		a->joins = a->joins >= 1 ? a->joins - 1 : 0;
+		kid_authed(l, k); /* a member now */
 		break;
 	default:
 		log_warn("session %ld sent an unknown message", (long)k->pid);

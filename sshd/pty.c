@@ -32,6 +32,7 @@
 #define UI_FD_LOG 3
 #define UI_FD_LINK 4
 #define UI_STOP_MS 1500
+#define JOIN_IDLE_S 600 /* quiet allowed on a join@ connection */
 
 /* ---- the UI process ---- */
 
@@ -240,7 +241,13 @@ static const char *pump_check(struct pump *p, int64_t now)
 	if (session_stopping())
 		return "\r\nThe camp is restarting; please connect again in a "
 		       "moment.\r\n";
-	if (now - c->last_input_ms >= c->cfg->idle_timeout * 1000)
+	/* A join@ connection took any key: it gets minutes of quiet, not a
+	 * day, so strangers cannot park connections on the join screen.  (A
+	 * newcomer's first session, which goes on from there, shares this.) */
+	long idle = c->is_join && c->cfg->idle_timeout > JOIN_IDLE_S
+			    ? JOIN_IDLE_S
+			    : c->cfg->idle_timeout;
+	if (now - c->last_input_ms >= idle * 1000)
 		return "\r\nClosed after a long quiet spell; see you soon.\r\n";
 	return NULL;
 }

@@ -139,9 +139,12 @@ static void auth_success(struct conn *c, const char *user, ssh_key key, int64_t 
 	if (sshkey_describe(key, &c->key) != 0)
 		fatal("an accepted key cannot be described: %s", err_last());
 	c->authed = 1;
-	link_send(c->spec->link_fd, LINK_AUTHED);
-	if (!c->is_join)
+	/* join@ takes any key, so it is no login: until the join succeeds
+	 * the connection keeps counting against its address's limit. */
+	if (!c->is_join) {
+		link_send(c->spec->link_fd, LINK_AUTHED);
 		key_touch(c->st, id, c->key.fingerprint);
+	}
 	log_info("%s logged in from %s with %s %s", c->user, c->spec->peer, c->key.type,
 		 c->key.fingerprint);
 }
@@ -369,9 +372,15 @@ static int session_check_member(struct conn *c)
 	if ((r = account_get(c->st, c->account_id, &a)) != 0)
 		return r;
 	if (a.suspended_at) {
-		buf_printf(&msg, "Your account on %s is suspended", c->cfg->camp_name);
-		if (a.suspend_reason[0])
-			buf_printf(&msg, ": %s", a.suspend_reason);
+		buf_puts(&msg, "Your account on ");
+		text_sanitize(&msg, c->cfg->camp_name, strlen(c->cfg->camp_name),
+			      TEXT_NAME);
+		buf_puts(&msg, " is suspended");
+		if (a.suspend_reason[0]) {
+			buf_puts(&msg, ": ");
+			text_sanitize(&msg, a.suspend_reason, strlen(a.suspend_reason),
+				      0);
+		}
 		buf_puts(&msg, "\n");
 		log_info("%s is suspended; closing", c->user);
 		r = CAMP_EPERM;

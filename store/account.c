@@ -430,28 +430,16 @@ static int remote_text(const char *what, const char *v, size_t max, char **out)
 	return 0;
 }
 
-/* Finds a remote account by uri, or else by username and domain. */
-static int remote_lookup(struct store *st, const char *uri, const char *username,
-			 const char *domain, int64_t *id)
+/* Finds a remote account by its actor uri, the only thing that names an
+ * actor: matching by name as well would let any actor on a server take
+ * over the row (follows, keys) of another with the same name. */
+static int remote_lookup(struct store *st, const char *uri, int64_t *id)
 {
-	static const char sql[] = "SELECT id FROM accounts WHERE uri = ?"
-				  " UNION ALL SELECT id FROM accounts"
-				  " WHERE username = ? AND domain = ? LIMIT 1";
-	sqlite3_stmt *s;
-	int r, rc;
+	int r;
 
 	*id = 0;
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	bind_text(s, 1, uri);
-	bind_text(s, 2, username);
-	bind_text(s, 3, domain);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*id = sqlite3_column_int64(s, 0);
-	else if (rc != SQLITE_DONE)
-		r = store_dberr(st, "looking up an account");
-	return stmt_done(s, r);
+	r = query_text_int64(st, "SELECT id FROM accounts WHERE uri = ?1", uri, id);
+	return r == CAMP_ENOENT ? 0 : r;
 }
 
 static int remote_write(struct store *st, int64_t id, const char *uri,
@@ -482,7 +470,12 @@ static int remote_write(struct store *st, int64_t id, const char *uri,
 		bind_text(s, 7, uri);
 	}
 	if (sqlite3_step(s) != SQLITE_DONE)
-		r = store_dberr(st, "saving a remote account");
+		r = sqlite3_extended_errcode(store_db(st)) == SQLITE_CONSTRAINT_UNIQUE
+			    ? err_set(CAMP_EEXIST,
+				      "another actor on %s already goes by %s; refusing "
+				      "%s",
+				      domain, username, uri)
+			    : store_dberr(st, "saving a remote account");
 	else
 		*out = id ? id : sqlite3_last_insert_rowid(store_db(st));
 	return stmt_done(s, r);
@@ -509,7 +502,7 @@ int account_upsert_remote(struct store *st, const char *uri, const char *usernam
 		goto out;
 	if ((r = store_begin(st)) != 0)
 		goto out;
-	if ((r = remote_lookup(st, uri, user, dom, &found)) == 0)
+	if ((r = remote_lookup(st, uri, &found)) == 0)
 		r = remote_write(st, found, uri, user, dom, name, about, locked, id);
 	if (r == 0)
 		r = store_commit(st);

@@ -385,6 +385,24 @@ int query_int64(struct store *st, const char *sql, int64_t *out, int nargs, ...)
 	return stmt_done(s, r);
 }
 
+int query_text_int64(struct store *st, const char *sql, const char *arg, int64_t *out)
+{
+	sqlite3_stmt *s;
+	int r, rc;
+
+	if ((r = stmt_prep(st, sql, &s)) != 0)
+		return r;
+	bind_text(s, 1, arg);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(s, 0);
+	else if (rc == SQLITE_DONE)
+		r = CAMP_ENOENT;
+	else
+		r = store_dberr(st, "reading the database");
+	return stmt_done(s, r);
+}
+
 int query_ids(struct store *st, sqlite3_stmt *s, int64_t **ids, int *n)
 {
 	int rc;

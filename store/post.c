@@ -210,12 +210,18 @@ static int plan_parent_mentions(struct store *st, struct post_plan *p)
 	return 0;
 }
 
+/* Who a post is addressed to.  A member's post goes to the people named
+ * in it, the author of the post it answers, and in a direct conversation
+ * everyone already in it.  A remote post goes to exactly the addressees
+ * its server sent (extra_mentions): names in its text are only links, and
+ * nothing is ever added, so no one here sees a remote message that was
+ * not sent to them. */
 static int plan_mentions(struct store *st, struct post_plan *p)
 {
 	const struct post_new *req = p->req;
 	int r;
 
-	for (int i = 0; i < p->nentities; i++)
+	for (int i = 0; i < p->nentities && p->member; i++)
 		if (p->entities[i].kind == ENTITY_MENTION)
 			ids_push(&p->explicit_mentions, &p->nexplicit,
 				 p->entities[i].account_id);
@@ -224,9 +230,9 @@ static int plan_mentions(struct store *st, struct post_plan *p)
 	p->nexplicit = ids_sort_unique(p->explicit_mentions, p->nexplicit);
 	for (int i = 0; i < p->nexplicit; i++)
 		ids_push(&p->mentions, &p->nmentions, p->explicit_mentions[i]);
-	if (p->parent_author)
+	if (p->parent_author && p->member)
 		ids_push(&p->mentions, &p->nmentions, p->parent_author);
-	if (p->parent.id && p->visibility == VIS_DIRECT &&
+	if (p->parent.id && p->member && p->visibility == VIS_DIRECT &&
 	    (r = plan_parent_mentions(st, p)) != 0)
 		return r;
 	/* Nobody addresses themselves. */
@@ -435,13 +441,24 @@ static int post_insert_mentions(struct store *st, int64_t id, const struct post_
 /* Notifies every mentioned member; the parent's author hears of a reply. */
 static int post_notify(struct store *st, int64_t id, const struct post_plan *p)
 {
-	int r = 0;
+	struct viewer *v;
+	int r = 0, yes = 0;
 
 	for (int i = 0; i < p->nmentions && r == 0; i++)
-		r = notify(st, p->mentions[i],
-			   p->mentions[i] == p->parent_author ? NOTIFY_REPLY
-							      : NOTIFY_MENTION,
-			   p->req->author_id, id);
+		if (p->mentions[i] != p->parent_author)
+			r = notify(st, p->mentions[i], NOTIFY_MENTION, p->req->author_id,
+				   id);
+	if (r != 0 || p->parent_author == 0 ||
+	    account_is_member(st, p->parent_author) != 1)
+		return r;
+	/* The parent's author hears of a reply they may see, addressed to
+	 * them or not. */
+	if ((r = viewer_member(st, p->parent_author, &v)) != 0)
+		return r;
+	r = audience_can_see(st, v, id, &yes);
+	viewer_free(v);
+	if (r == 0 && yes)
+		r = notify(st, p->parent_author, NOTIFY_REPLY, p->req->author_id, id);
 	return r;
 }
 
@@ -574,7 +591,62 @@ static void post_from_row(sqlite3_stmt *s, struct post *p)
 /* Loads a post by id for viewer_id (for the favourited/boosted flags),
  * without asking whether it is visible: callers have done that.  The
  * boosted post of a boost is loaded too. */
-static int post_load(struct store *st, int64_t viewer_id, int64_t id, struct post *p)
+/* The replies to post id that v may see. */
+static int visible_replies(struct store *st, struct viewer *v, int64_t id, int *count)
+{
+	static const char sql[] =
+		"SELECT id, account_id, visibility, local, thread_id FROM posts"
+		" WHERE in_reply_to_id = ? AND boost_of_id IS NULL";
+	struct post_meta *metas = NULL;
+	sqlite3_stmt *s;
+	int r, rc, n = 0, yes;
+
+	*count = 0;
+	if ((r = stmt_prep(st, sql, &s)) != 0)
+		return r;
+	sqlite3_bind_int64(s, 1, id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		metas = xrealloc(metas, sizeof *metas * (size_t)(n + 1));
+		metas[n] = (struct post_meta){.id = sqlite3_column_int64(s, 0),
+					      .author_id = sqlite3_column_int64(s, 1),
+					      .visibility = sqlite3_column_int(s, 2),
+					      .local = sqlite3_column_int(s, 3),
+					      .thread_id = sqlite3_column_int64(s, 4),
+					      .in_reply_to_id = id};
+		n++;
+	}
+	if (rc != SQLITE_DONE)
+		r = store_dberr(st, "counting replies");
+	stmt_done(s, 0);
+	/* Checked after the scan: the check may run queries of its own. */
+	for (int i = 0; i < n && r == 0; i++)
+		if ((r = audience_check(st, v, &metas[i], &yes)) == 0)
+			*count += yes;
+	free(metas);
+	return r;
+}
+
+/* Who a post replies to, shown only when v may see the parent; a hidden
+ * parent is not even named. */
+static int post_load_parent(struct store *st, struct viewer *v, struct post *p)
+{
+	int64_t author = p->in_reply_to_author.id;
+	int r, yes = 0;
+
+	p->in_reply_to_author.id = 0;
+	if (p->in_reply_to_id == 0)
+		return 0;
+	if ((r = audience_can_see(st, v, p->in_reply_to_id, &yes)) != 0)
+		return r == CAMP_ENOENT ? 0 : r;
+	if (!yes) {
+		p->in_reply_to_id = 0;
+		return 0;
+	}
+	r = account_brief_get(st, author, &p->in_reply_to_author);
+	return r == CAMP_ENOENT ? 0 : r;
+}
+
+static int post_load(struct store *st, struct viewer *v, int64_t id, struct post *p)
 {
 	static const char sql[] =
 		"SELECT p.id, p.account_id, a.username, a.domain, a.display_name, a.uri,"
@@ -583,7 +655,7 @@ static int post_load(struct store *st, int64_t viewer_id, int64_t id, struct pos
 		" ifnull(p.in_reply_to_account_id, 0), p.thread_id, "
 		"ifnull(p.boost_of_id, 0),"
 		" p.created_at, p.edited_at,"
-		" (SELECT count(*) FROM posts r WHERE r.in_reply_to_id = p.id),"
+		" 0," /* replies: counted per viewer, see visible_replies() */
 		" (SELECT count(*) FROM posts b WHERE b.boost_of_id = p.id),"
 		" (SELECT count(*) FROM favourites f WHERE f.post_id = p.id),"
 		" EXISTS(SELECT 1 FROM favourites f WHERE f.post_id = p.id"
@@ -592,14 +664,14 @@ static int post_load(struct store *st, int64_t viewer_id, int64_t id, struct pos
 		"        AND b.account_id = ?2)"
 		" FROM posts p JOIN accounts a ON a.id = p.account_id WHERE p.id = ?1";
 	sqlite3_stmt *s;
-	int64_t boost_of = 0, parent_author;
+	int64_t boost_of = 0;
 	int r, rc;
 
 	memset(p, 0, sizeof *p);
 	if ((r = stmt_prep(st, sql, &s)) != 0)
 		return r;
 	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, viewer_id);
+	sqlite3_bind_int64(s, 2, viewer_account_id(v));
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		post_from_row(s, p);
@@ -611,15 +683,12 @@ static int post_load(struct store *st, int64_t viewer_id, int64_t id, struct pos
 	stmt_done(s, 0);
 	if (r != 0)
 		return r;
-	parent_author = p->in_reply_to_author.id;
-	if ((r = account_brief_get(st, parent_author, &p->in_reply_to_author)) ==
-	    CAMP_ENOENT)
-		r = 0;
-	if (r == 0)
+	if ((r = post_load_parent(st, v, p)) == 0 &&
+	    (r = visible_replies(st, v, p->id, &p->replies)) == 0)
 		r = post_load_entities(st, p);
 	if (r == 0 && boost_of) {
 		p->boost_of = xcalloc(1, sizeof *p->boost_of);
-		r = post_load(st, viewer_id, boost_of, p->boost_of);
+		r = post_load(st, v, boost_of, p->boost_of);
 	}
 	if (r != 0)
 		post_free(p);
@@ -637,33 +706,22 @@ int post_get(struct store *st, struct viewer *v, int64_t id, struct post *out)
 		return r;
 	if (!yes)
 		return err_set(CAMP_ENOENT, "no such post");
-	return post_load(st, viewer_account_id(v), id, out);
+	return post_load(st, v, id, out);
 }
 
 /* Loads a post known to be visible to v (timeline.c's entry point). */
 int post_load_for(struct store *st, struct viewer *v, int64_t id, struct post *out)
 {
-	return post_load(st, viewer_account_id(v), id, out);
+	return post_load(st, v, id, out);
 }
 
 int post_find_uri(struct store *st, const char *uri, int64_t *id)
 {
-	static const char sql[] = "SELECT id FROM posts WHERE uri = ?";
-	sqlite3_stmt *s;
-	int r, rc;
+	int r;
 
 	*id = 0;
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	bind_text(s, 1, uri);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*id = sqlite3_column_int64(s, 0);
-	else if (rc == SQLITE_DONE)
-		r = err_set(CAMP_ENOENT, "no such post");
-	else
-		r = store_dberr(st, "looking up a post");
-	return stmt_done(s, r);
+	r = query_text_int64(st, "SELECT id FROM posts WHERE uri = ?1", uri, id);
+	return r == CAMP_ENOENT ? err_set(r, "no such post") : r;
 }
 
 int post_max_id(struct store *st, int64_t *id)

@@ -33,6 +33,8 @@ char *col_text_or_null(sqlite3_stmt *s, int i);
  * there is no row (without a message: the caller knows what is missing,
  * and *out is left alone), or CAMP_EDB. */
 int query_int64(struct store *st, const char *sql, int64_t *out, int nargs, ...);
+/* The same with one text argument (?1). */
+int query_text_int64(struct store *st, const char *sql, const char *arg, int64_t *out);
 /* Steps s (already bound) and collects column 0 of every row into a
  * caller-freed array.  Resets s. */
 int query_ids(struct store *st, sqlite3_stmt *s, int64_t **ids, int *n);

@@ -8,7 +8,7 @@ import subprocess
 import threading
 import time
 
-from camplib import (camp, contains, eq, keygen, main, start_camp, test)
+from camplib import (Screen, camp, contains, eq, keygen, main, start_camp, test)
 
 srv, admin_code, tmp = start_camp(login_grace="5s", max_unauth_per_addr="40")
 alice = keygen(tmp, "alice")
@@ -61,6 +61,24 @@ def unauthenticated_connections_per_address_are_capped():
     for s in socks:
         s.close()
     time.sleep(0.3)
+    srv.ssh("alice", alice, "whoami", check=0)
+    srv.reload(max_unauth_per_addr="40")
+
+
+@test
+def join_screens_count_against_their_address():
+    """join@ accepts any key, so it is not a login: open join screens keep
+    counting against their address (found in review)."""
+    srv.reload(max_unauth_per_addr="3")
+    stranger = keygen(tmp, "stranger")
+    screens = [srv.spawn("join", stranger) for _ in range(3)]
+    for child in screens:
+        Screen(child).wait_for("Invite code")
+    p = srv.ssh("join", stranger, "help")
+    assert p.returncode == 255, "a fourth join@ connection got in: %r" % p.err
+    for child in screens:
+        child.terminate(force=True)
+    time.sleep(0.5)
     srv.ssh("alice", alice, "whoami", check=0)
     srv.reload(max_unauth_per_addr="40")
 

@@ -226,22 +226,27 @@ static void step_mute(struct camp_fixture *f, struct model *m, int x, int y, int
 }
 
 /* Writes text mentioning members at random and collects who and which
- * tags; remote accounts are addressed through extra mentions. */
+ * tags; remote accounts are addressed through extra mentions.  A remote
+ * author's post is addressed only through extra mentions (its server's
+ * to/cc): a name in its text alone addresses nobody. */
 static void post_text(struct model *m, struct m_post *p, char *text, size_t len,
 		      int64_t *extra, int *nextra)
 {
 	size_t off = (size_t)snprintf(text, len, "post");
+	int remote_author = !m->a[p->author].member;
 
 	*nextra = 0;
 	for (int i = 0; i < m->na; i++) {
 		if (pick(4) != 0 || m->a[i].instance)
 			continue;
-		if (m->a[i].member)
+		if (m->a[i].member && (!remote_author || pick(2))) {
 			off += (size_t)snprintf(text + off, len - off, " @%s",
 						m->a[i].name);
-		else
+			p->mentions[i] = !remote_author;
+		} else {
 			extra[(*nextra)++] = m->a[i].id;
-		p->mentions[i] = 1;
+			p->mentions[i] = 1;
+		}
 	}
 	for (int t = 0; t < NTAGS; t++)
 		if (pick(3) == 0) {
@@ -285,7 +290,7 @@ static void step_post(struct camp_fixture *f, struct model *m, int x)
 	p->vis = chosen >= 0 ? chosen
 		 : parent_ok ? m_reply_default(m->a[x].default_vis, parent->vis)
 			     : m->a[x].default_vis;
-	if (parent_ok) {
+	if (parent_ok && m->a[x].member) {
 		p->mentions[parent->author] = 1;
 		if (p->vis == VIS_DIRECT)
 			for (int i = 0; i < m->na; i++)

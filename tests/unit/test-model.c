@@ -656,7 +656,8 @@ static void threads_show_ancestors_and_replies(void **state)
 	assert_int_equal(anc.n, 1);
 	assert_int_equal(anc.items[0].id, root);
 	assert_int_equal(focus.id, a);
-	assert_int_equal(desc.n, 1); /* c is not carol's to see */
+	assert_int_equal(focus.replies, 1); /* c is counted only for whom it may reach */
+	assert_int_equal(desc.n, 1);	    /* c is not carol's to see */
 	assert_int_equal(desc.items[0].id, b);
 	assert_int_equal(desc.items[0].depth, 1);
 	post_list_free(&anc);
@@ -672,9 +673,16 @@ static void threads_show_ancestors_and_replies(void **state)
 	post_list_free(&anc);
 	post_list_free(&desc);
 	post_free(&focus);
-	viewer_free(v);
 	assert_true(sees(f, bob, c));
-	/* A DM reply goes to the parent's author even if not named. */
+	/* A reply names its parent only to whoever may see the parent. */
+	int64_t secret = post(f, alice, VIS_DIRECT, "@bob secret");
+	int64_t open_reply = post_reply(f, bob, VIS_PUBLIC, "replying in public", secret);
+	struct post seen;
+	assert_int_equal(post_get(f->st, v, open_reply, &seen), 0);
+	assert_int_equal(seen.in_reply_to_id, 0);
+	assert_int_equal(seen.in_reply_to_author.id, 0);
+	post_free(&seen);
+	viewer_free(v);
 }
 
 static void dms_group_into_conversations(void **state)
@@ -808,6 +816,67 @@ static void remote_posts_from_federation(void **state)
 	assert_int_equal(outbox_count(f, 0, 0) + outbox_count(f, OUTBOX_LIKE, 0), 0);
 }
 
+/* A remote reply to a group DM goes only where its server sent it: the
+ * conversation's other members are not added (found in review). */
+static void remote_replies_are_never_widened(void **state)
+{
+	struct camp_fixture *f = *state;
+	int64_t alice = member(f, "alice"), carol = member(f, "carol");
+	int64_t frank = remote(f, "frank", "far.example");
+	int64_t dm = post(f, alice, VIS_DIRECT, "@carol @frank@far.example plans?");
+	struct post_new req = {.author_id = frank,
+			       .content = "@carol is a bore",
+			       .visibility = VIS_DIRECT,
+			       .in_reply_to_id = dm,
+			       .uri = "https://far.example/n/9",
+			       .local_domain = DOMAIN,
+			       .extra_mentions = &alice,
+			       .nextra_mentions = 1};
+	struct notification_list nl;
+	struct viewer *v;
+	int64_t id;
+
+	assert_int_equal(post_create(f->st, &req, &id, NULL), 0);
+	assert_true(sees(f, alice, id));
+	assert_false(sees(f, carol, id)); /* named in the text, not addressed */
+	assert_int_equal(viewer_member(f->st, carol, &v), 0);
+	assert_int_equal(notifications_get(f->st, v, 0, 10, &nl), 0);
+	for (int i = 0; i < nl.n; i++)
+		assert_true(nl.items[i].post == NULL || nl.items[i].post->id != id);
+	notification_list_free(&nl);
+	viewer_free(v);
+	/* alice hears of the reply. */
+	assert_int_equal(viewer_member(f->st, alice, &v), 0);
+	assert_int_equal(notifications_get(f->st, v, 0, 10, &nl), 0);
+	assert_int_equal(nl.n, 1);
+	assert_int_equal(nl.items[0].kind, NOTIFY_REPLY);
+	notification_list_free(&nl);
+	viewer_free(v);
+}
+
+/* An actor is its uri: another actor with the same name on the same
+ * server cannot take over its account (found in review). */
+static void remote_accounts_are_their_uri(void **state)
+{
+	struct camp_fixture *f = *state;
+	int64_t alice = member(f, "alice"), bob = remote(f, "bob", "lemmy.example"),
+		other;
+	enum follow_state s;
+
+	assert_int_equal(follow_request(f->st, bob, alice, NULL, &s), 0);
+	assert_int_equal(account_upsert_remote(f->st, "https://lemmy.example/c/bob",
+					       "bob", "lemmy.example", "Bob's group", "",
+					       0, &other),
+			 CAMP_EEXIST);
+	assert_int_equal(account_upsert_remote(f->st, "https://lemmy.example/users/bob",
+					       "bob", "lemmy.example", "Bob again", "", 0,
+					       &other),
+			 0);
+	assert_int_equal(other, bob);
+	assert_int_equal(follow_get(f->st, bob, alice, &s), 0);
+	assert_int_equal(s, FOLLOW_ACCEPTED);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, camp_setup, camp_teardown)
@@ -836,6 +905,8 @@ int main(void)
 		T(directory_lists_members),
 		T(leaving_removes_posts_and_keeps_others_safe),
 		T(remote_posts_from_federation),
+		T(remote_replies_are_never_widened),
+		T(remote_accounts_are_their_uri),
 	};
 	log_set_level(LOG_ERROR);
 	return cmocka_run_group_tests(tests, NULL, NULL);
