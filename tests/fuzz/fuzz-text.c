@@ -62,7 +62,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_safe((const char *)data, size, TEXT_MULTILINE | TEXT_NAME);
 	if (utf8_valid(s, n, NULL) && text_parse(camp, s, "camp.example", &e, &ne) == 0) {
 		for (int i = 0; i < ne; i++)
-			if (e[i].start < 0 || e[i].end > (int)n || e[i].start >= e[i].end ||
+			if (e[i].start < 0 || e[i].end > (int)n ||
+			    e[i].start >= e[i].end ||
 			    !utf8_valid(e[i].value, strlen(e[i].value), NULL))
 				abort();
 		entities_free(e, ne);
