@@ -357,13 +357,14 @@ long delivery_backoff(int attempts);
 /* ---- http.c and routes.c: the HTTP server ------------------------------- */
 
 struct http_server;
-/* Listens on cfg->http_listen, with TLS when tls_cert/tls_key are set.
- * The server runs only when http_server_step() is called. */
-int http_server_start(struct fed *f, struct http_server **out);
+/* Listens on cfg->http_listen, with TLS when tls_cert/tls_key are set, and
+ * serves from threads of its own (one per connection) until stopped.
+ * Each thread opens DIR/camp.db for itself; f gives the configuration
+ * and public URL, which must outlive the server.  Call it with every
+ * library the threads share already initialized (federation_main does). */
+int http_server_start(struct fed *f, const char *dir, struct http_server **out);
+/* Stops listening and waits for every connection thread to end. */
 void http_server_stop(struct http_server *s);
-int http_server_fdset(struct http_server *s, fd_set *r, fd_set *w, fd_set *e, int *maxfd,
-		      long *timeout_ms);
-int http_server_step(struct http_server *s, fd_set *r, fd_set *w, fd_set *e);
 
 /* A request as a route sees it, and its answer. */
 struct http_request {
