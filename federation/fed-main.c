@@ -63,8 +63,10 @@ static void outbox_poll(struct fed *f, struct deliverer *d, int64_t *version,
 	*next = t + 1000;
 	if (fed_outbox_run(f, &handled) != 0)
 		log_error("outbox: %s", err_last());
-	if (handled > 0)
+	if (handled > 0) {
 		deliverer_kick(d);
+		*next = t; /* a batch at a time: look again on the next turn */
+	}
 }
 
 /* What must be set up once, in this thread, before the HTTP threads
