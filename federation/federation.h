@@ -37,10 +37,8 @@ struct fed {
  * Returns an exit status (0 on a clean stop).  The listener calls this in
  * a forked child: `_exit(federation_main(dir))`. */
 int federation_main(const char *dir);
-/* `camp federation DIR` (runs federation_main in the foreground, for
- * development and tests) and `camp federation test-helper ...` (TEST
- * HELPER ONLY: member actions for tests while sshd's commands are not
- * there).  Returns the exit status. */
+/* `camp federation DIR`: federation_main in the foreground, for
+ * development.  Returns the exit status (2 for a usage error). */
 int federation_cmd(int argc, char **argv);
 
 /* ---- resolve.c: finding remote accounts (any process) -------------------- */
