@@ -22,8 +22,10 @@
 #define AS_PUBLIC "https://www.w3.org/ns/activitystreams#Public"
 #define AP_MAX_BODY (1024 * 1024) /* inbound bodies and fetched documents */
 
-/* What every federation function works with: the store of this process
- * and the camp's configuration (both owned by whoever made the fed). */
+/* What every federation function works with: a store (one per process,
+ * and one per HTTP thread in the federation child: a store is never
+ * shared between threads) and the camp's configuration, read-only (both
+ * owned by whoever made the fed). */
 struct fed {
 	struct store *st;
 	const struct config *cfg;
