@@ -62,12 +62,10 @@ def last_seq(peer):
     return ev[-1]["seq"] if ev else 0
 
 
-def request(s, path, data=None, accept="application/activity+json"):
-    """(status, body) of a request to the camp, with the test CA."""
+def request(s, path, accept="application/activity+json"):
+    """(status, body) of an unsigned GET from the camp, with the test CA."""
     ctx = ssl.create_default_context(cafile=os.path.join(s["work"], "ca.pem"))
-    req = urllib.request.Request(s["camp"].base + path, data=data,
-                                 headers={"Accept": accept,
-                                          "Content-Type": "application/activity+json"})
+    req = urllib.request.Request(s["camp"].base + path, headers={"Accept": accept})
     try:
         with urllib.request.urlopen(req, context=ctx, timeout=10) as r:
             return r.status, r.read().decode()
