@@ -13,8 +13,8 @@ PKGS = libssh ncursesw sqlite3 openssl libcurl libmicrohttpd jansson libxml-2.0
 DEBS = build-essential pkg-config libssh-dev libncurses-dev libsqlite3-dev \
        libssl-dev libcurl4-openssl-dev libmicrohttpd-dev libjansson-dev \
        libxml2-dev libcmocka-dev sqlite3 openssh-client openssl ca-certificates \
-       python3 python3-pexpect python3-pyte tmux clang clang-format procps \
-       psmisc
+       python3 python3-pexpect python3-pyte python3-cryptography tmux clang \
+       clang-format procps psmisc
 
 BUILD ?= build
 CC ?= cc

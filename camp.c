@@ -273,7 +273,7 @@ static int cmd_status(int argc, char **argv)
 	struct config cfg;
 	struct store *st;
 	struct buf fps = BUF_INIT;
-	int64_t members = 0;
+	int64_t members = 0, deliveries = 0;
 	int r;
 
 	if (argc != 1)
@@ -281,12 +281,14 @@ static int cmd_status(int argc, char **argv)
 	if (camp_dir_open(argv[0], &cfg, &st) != 0)
 		return fail();
 	if ((r = account_count_members(st, &members)) == 0 &&
+	    (r = delivery_count(st, &deliveries)) == 0 &&
 	    (r = hostkey_fingerprints(argv[0], "  ", &fps)) == 0)
 		printf("camp: %s\ndomain: %s\npublic url: %s\nssh: %s\nhttp: %s\n"
-		       "members: %lld of %ld\nschema: %d\nhost keys:\n%s",
+		       "members: %lld of %ld\ndeliveries waiting: %lld\nschema: %d\n"
+		       "host keys:\n%s",
 		       cfg.camp_name, cfg.domain, cfg.public_url, cfg.ssh_listen,
 		       cfg.http_listen, (long long)members, cfg.max_members,
-		       store_schema_version(st), buf_str(&fps));
+		       (long long)deliveries, store_schema_version(st), buf_str(&fps));
 	buf_free(&fps);
 	store_close(st);
 	config_free(&cfg);
@@ -378,12 +380,13 @@ static const struct command commands[] = {
 	 "print a new single-use invite code", cmd_invite},
 	{"backup", "backup DIR FILE", "copy the database safely while serving",
 	 cmd_backup},
-	{"status", "status DIR", "show the camp's settings, members and host keys",
+	{"status", "status DIR",
+	 "show the camp's settings, members, waiting deliveries and host keys",
 	 cmd_status},
 	{"ui", "ui DIR USERNAME [--first-login]",
 	 "(for development and testing) a member's client on this terminal", cmd_ui},
 	{"federation", "federation DIR",
-	 "run only the HTTP side and deliveries (development, tests)", federation_cmd},
+	 "(for development) run only the HTTP side and deliveries", federation_cmd},
 	{"version", "version", "print the version", cmd_version},
 	{"help", "help", "show this help", cmd_help},
 	{NULL, NULL, NULL, NULL},

@@ -31,8 +31,9 @@
  * Functions return 0 or a negative CAMP_E* code.  Whoever first sees a
  * failure calls err_set() with a message meant for the person at the
  * keyboard; callers further up pass the code along and, at the edge, show
- * err_last().  The message is per process (camp is single-threaded in
- * every process). */
+ * err_last().  The message is per thread: every process is
+ * single-threaded but the federation child, whose HTTP server answers
+ * each connection from a thread of its own. */
 enum camp_err {
 	CAMP_OK = 0,
 	CAMP_ERR = -1,	    /* anything without a better name */

@@ -5,14 +5,17 @@
  * it is first seen, and carried up as a code.  This file must never print
  * anything itself: the edge (a command, a screen, an HTTP reply) decides
  * how the message is shown.
+ *
+ * "Of this process" is really "of this thread": the federation child
+ * serves HTTP from several threads, each with its own last error.
  */
 #include "common.h"
 
 #include <stdio.h>
 #include <string.h>
 
-static char last_msg[512];
-static int last_code;
+static _Thread_local char last_msg[512];
+static _Thread_local int last_code;
 
 int err_set(int code, const char *fmt, ...)
 {

@@ -248,11 +248,18 @@ static void collect(struct deliverer *d)
 
 int deliverer_step(struct deliverer *d)
 {
-	int running;
+	int running, before;
 
 	start_due(d);
 	curl_multi_perform(d->multi, &running);
+	before = d->count;
 	collect(d);
+	/* Refill the slots that just freed now, not after the next wait on
+	 * the sockets of the transfers still running. */
+	if (d->count < before) {
+		start_due(d);
+		curl_multi_perform(d->multi, &running);
+	}
 	return 0;
 }
 

@@ -1,9 +1,10 @@
 /*
- * fed-main.c: the federation child: one loop that serves HTTP, turns the
- * model's outbox into deliveries, and runs the delivery worker, all on
- * select() so none of them waits for another.
+ * fed-main.c: the federation child: the HTTP server (threads of its own,
+ * see http.c) and one loop that turns the model's outbox into deliveries
+ * and runs the delivery worker on select(), so neither waits for the
+ * other and no inbound request waits for either.
  *
- * It opens its own store (SQLite is the bus between processes) and
+ * The loop opens its own store (SQLite is the bus between processes) and
  * notices new outbox items by PRAGMA data_version, within a quarter of a
  * second.  It stops cleanly on SIGTERM or SIGINT; killed harder, it loses
  * nothing, since every job lives in the database.
@@ -12,6 +13,7 @@
 
 #include <curl/curl.h>
 #include <errno.h>
+#include <libxml/parser.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,13 +63,31 @@ static void outbox_poll(struct fed *f, struct deliverer *d, int64_t *version,
 	*next = t + 1000;
 	if (fed_outbox_run(f, &handled) != 0)
 		log_error("outbox: %s", err_last());
-	if (handled > 0)
+	if (handled > 0) {
 		deliverer_kick(d);
+		*next = t; /* a batch at a time: look again on the next turn */
+	}
 }
 
-/* One turn of the loop: wait for sockets or the next deadline, then let
- * the server and the worker do what is ready. */
-static int loop_once(struct http_server *hs, struct deliverer *d)
+/* What must be set up once, in this thread, before the HTTP threads
+ * share a library: libcurl (curl_global_init, by the caller), libxml2's
+ * parser, jansson's hash seed, and the model's lazily made locale for
+ * telling letters in tags and mentions apart (a text with a tag makes
+ * it). */
+static void threads_prepare(struct fed *f)
+{
+	struct entity *e = NULL;
+	int n = 0;
+
+	xmlInitParser();
+	json_object_seed(0);
+	if (text_parse(f->st, "#camp", f->cfg->domain, &e, &n) == 0)
+		entities_free(e, n);
+}
+
+/* One turn of the loop: wait for the worker's sockets or the next
+ * deadline, then let it do what is ready. */
+static int loop_once(struct deliverer *d)
 {
 	fd_set r, w, e;
 	int maxfd = -1;
@@ -77,8 +97,7 @@ static int loop_once(struct http_server *hs, struct deliverer *d)
 	FD_ZERO(&r);
 	FD_ZERO(&w);
 	FD_ZERO(&e);
-	if (http_server_fdset(hs, &r, &w, &e, &maxfd, &timeout) != 0 ||
-	    deliverer_fdset(d, &r, &w, &e, &maxfd, &timeout) != 0)
+	if (deliverer_fdset(d, &r, &w, &e, &maxfd, &timeout) != 0)
 		log_warn("%s", err_last());
 	if (timeout < 0)
 		timeout = 0;
@@ -91,7 +110,6 @@ static int loop_once(struct http_server *hs, struct deliverer *d)
 		FD_ZERO(&w);
 		FD_ZERO(&e);
 	}
-	http_server_step(hs, &r, &w, &e);
 	deliverer_step(d);
 	return 0;
 }
@@ -114,16 +132,17 @@ int federation_main(const char *dir)
 	}
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	struct fed f = {st, &cfg, cfg.public_url};
+	threads_prepare(&f);
 	if ((r = delivery_release_all(st)) != 0 ||
 	    (r = fed_instance_keys(&f, &priv, &pub)) != 0 ||
-	    (r = http_server_start(&f, &hs)) != 0)
+	    (r = http_server_start(&f, dir, &hs)) != 0)
 		goto out;
 	d = deliverer_new(&f);
 	if (delivery_count(st, &n) == 0 && n > 0)
 		log_info("resuming %lld queued deliveries", (long long)n);
 	while (!stopping && r == 0) {
 		outbox_poll(&f, d, &version, &next);
-		r = loop_once(hs, d);
+		r = loop_once(d);
 	}
 out:
 	if (r != 0)

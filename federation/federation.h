@@ -22,8 +22,10 @@
 #define AS_PUBLIC "https://www.w3.org/ns/activitystreams#Public"
 #define AP_MAX_BODY (1024 * 1024) /* inbound bodies and fetched documents */
 
-/* What every federation function works with: the store of this process
- * and the camp's configuration (both owned by whoever made the fed). */
+/* What every federation function works with: a store (one per process,
+ * and one per HTTP thread in the federation child: a store is never
+ * shared between threads) and the camp's configuration, read-only (both
+ * owned by whoever made the fed). */
 struct fed {
 	struct store *st;
 	const struct config *cfg;
@@ -37,10 +39,8 @@ struct fed {
  * Returns an exit status (0 on a clean stop).  The listener calls this in
  * a forked child: `_exit(federation_main(dir))`. */
 int federation_main(const char *dir);
-/* `camp federation DIR` (runs federation_main in the foreground, for
- * development and tests) and `camp federation test-helper ...` (TEST
- * HELPER ONLY: member actions for tests while sshd's commands are not
- * there).  Returns the exit status. */
+/* `camp federation DIR`: federation_main in the foreground, for
+ * development.  Returns the exit status (2 for a usage error). */
 int federation_cmd(int argc, char **argv);
 
 /* ---- resolve.c: finding remote accounts (any process) -------------------- */
@@ -357,13 +357,14 @@ long delivery_backoff(int attempts);
 /* ---- http.c and routes.c: the HTTP server ------------------------------- */
 
 struct http_server;
-/* Listens on cfg->http_listen, with TLS when tls_cert/tls_key are set.
- * The server runs only when http_server_step() is called. */
-int http_server_start(struct fed *f, struct http_server **out);
+/* Listens on cfg->http_listen, with TLS when tls_cert/tls_key are set, and
+ * serves from threads of its own (one per connection) until stopped.
+ * Each thread opens DIR/camp.db for itself; f gives the configuration
+ * and public URL, which must outlive the server.  Call it with every
+ * library the threads share already initialized (federation_main does). */
+int http_server_start(struct fed *f, const char *dir, struct http_server **out);
+/* Stops listening and waits for every connection thread to end. */
 void http_server_stop(struct http_server *s);
-int http_server_fdset(struct http_server *s, fd_set *r, fd_set *w, fd_set *e, int *maxfd,
-		      long *timeout_ms);
-int http_server_step(struct http_server *s, fd_set *r, fd_set *w, fd_set *e);
 
 /* A request as a route sees it, and its answer. */
 struct http_request {

@@ -104,11 +104,9 @@ void fed_curl_setup(const struct config *cfg, void *curl, struct fed_response *o
 		    long timeout_s)
 {
 	CURL *c = curl;
-	static char agent[256];
+	char agent[256]; /* libcurl keeps a copy */
 
-	if (agent[0] == '\0')
-		snprintf(agent, sizeof agent, "camp/%s (+%s)", CAMP_VERSION,
-			 cfg->public_url);
+	snprintf(agent, sizeof agent, "camp/%s (+%s)", CAMP_VERSION, cfg->public_url);
 	const char *protos = cfg->allow_private_addresses ? "http,https" : "https";
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, protos);
 	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, protos);

@@ -1,8 +1,14 @@
 /*
- * http.c: the HTTP(S) server, libmicrohttpd driven from the federation
- * child's own select() loop (no threads: the store and err_last() are per
- * process), so GETs for actors and keys are answered while deliveries
- * wait for their replies.
+ * http.c: the HTTP(S) server: libmicrohttpd with a thread for each
+ * connection, so that an inbound POST waiting up to ten seconds on
+ * another server (its key, a boosted note) never holds up anyone else.
+ * Two servers that fetch each other's keys while each handles the
+ * other's POST would otherwise wait for a timeout, both of them.
+ *
+ * Each connection thread opens its own store on its first request and
+ * closes it when the thread ends: an SQLite handle (and its cached
+ * statements) belongs to one thread, as err_last() does.  Nothing else
+ * is shared between threads but the read-only configuration.
  *
  * It gathers each request (refusing bodies over 1 MB with 413), keeps the
  * raw request target for signature checks, and hands it to routes.c.  It
@@ -13,11 +19,17 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netdb.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
 struct http_server {
-	struct fed *f;
+	const struct config *cfg;
+	const char *base;
+	char *db_path;
+	pthread_key_t thread_fed; /* each connection thread's struct fed */
+	int have_key;
 	struct MHD_Daemon *daemon;
 	char *cert, *key; /* PEM, kept while the daemon runs */
 };
@@ -92,6 +104,37 @@ static enum MHD_Result simple_reply(struct MHD_Connection *c, int status,
 	return ok;
 }
 
+/* Runs when a connection thread ends: its store goes with it. */
+static void thread_fed_free(void *p)
+{
+	struct fed *f = p;
+
+	store_close(f->st);
+	free(f);
+}
+
+/* This thread's fed, opened on its first request; NULL (logged) when
+ * the database cannot be opened. */
+static struct fed *thread_fed(struct http_server *hs)
+{
+	struct fed *f = pthread_getspecific(hs->thread_fed);
+	struct store *st;
+
+	if (f)
+		return f;
+	if (store_open(hs->db_path, 0, &st) != 0) {
+		log_error("http: %s", err_last());
+		return NULL;
+	}
+	f = xcalloc(1, sizeof *f);
+	f->st = st;
+	f->cfg = hs->cfg;
+	f->base = hs->base;
+	if (pthread_setspecific(hs->thread_fed, f) != 0)
+		fatal("pthread_setspecific failed");
+	return f;
+}
+
 /* Answers a complete request through the routes. */
 static enum MHD_Result answer(struct http_server *hs, struct MHD_Connection *c,
 			      const char *method, struct req_state *s)
@@ -108,9 +151,14 @@ static enum MHD_Result answer(struct http_server *hs, struct MHD_Connection *c,
 		.conn = c,
 	};
 	struct http_reply rep = {404, NULL, BUF_INIT, NULL, 0};
+	struct fed *f = thread_fed(hs);
 	enum MHD_Result ok;
 
-	routes_dispatch(hs->f, &req, &rep);
+	if (f == NULL) {
+		free(path);
+		return simple_reply(c, 503, "the camp's database is not available");
+	}
+	routes_dispatch(f, &req, &rep);
 	ok = send_reply(c, &rep);
 	buf_free(&rep.body);
 	free(rep.location);
@@ -187,14 +235,40 @@ static int listen_addr(const char *listen, struct sockaddr_storage *ss, int *v6)
 	return r;
 }
 
-int http_server_start(struct fed *f, struct http_server **out)
+/* Starts the daemon with SIGTERM and SIGINT blocked, so its threads
+ * (and the connection threads they make) inherit a mask that leaves
+ * those signals to the main thread and its loop. */
+static struct MHD_Daemon *daemon_start(struct http_server *hs, unsigned int flags,
+				       struct MHD_OptionItem *opts)
+{
+	sigset_t block, old;
+	struct MHD_Daemon *d;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, hs, MHD_OPTION_ARRAY, opts,
+			     MHD_OPTION_END);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return d;
+}
+
+int http_server_start(struct fed *f, const char *dir, struct http_server **out)
 {
 	struct http_server *hs = xcalloc(1, sizeof *hs);
 	struct sockaddr_storage ss = {0};
-	unsigned int flags = MHD_USE_ERROR_LOG;
+	unsigned int flags = MHD_USE_ERROR_LOG | MHD_USE_THREAD_PER_CONNECTION |
+			     MHD_USE_POLL_INTERNAL_THREAD;
 	int v6 = 0, r;
 
 	*out = NULL;
+	hs->cfg = f->cfg;
+	hs->base = f->base;
+	hs->db_path = xasprintf("%s/camp.db", dir);
+	if (pthread_key_create(&hs->thread_fed, thread_fed_free) != 0)
+		fatal("pthread_key_create failed");
+	hs->have_key = 1;
 	if ((r = listen_addr(f->cfg->http_listen, &ss, &v6)) != 0)
 		goto fail;
 	if (v6)
@@ -205,7 +279,6 @@ int http_server_start(struct fed *f, struct http_server **out)
 			goto fail;
 		flags |= MHD_USE_TLS;
 	}
-	hs->f = f;
 	struct MHD_OptionItem opts[] = {
 		{MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)on_log, NULL},
 		{MHD_OPTION_SOCK_ADDR, 0, &ss},
@@ -217,9 +290,7 @@ int http_server_start(struct fed *f, struct http_server **out)
 		{MHD_OPTION_HTTPS_MEM_CERT, 0, hs->cert},
 		{MHD_OPTION_END, 0, NULL},
 	};
-	hs->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, hs,
-				      MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
-	if (hs->daemon == NULL) {
+	if ((hs->daemon = daemon_start(hs, flags, opts)) == NULL) {
 		r = err_set(CAMP_EIO, "cannot listen for HTTP%s on %s",
 			    hs->cert ? "S" : "", f->cfg->http_listen);
 		goto fail;
@@ -237,30 +308,13 @@ void http_server_stop(struct http_server *s)
 {
 	if (s == NULL)
 		return;
+	/* Joins every connection thread; their stores close as they end. */
 	if (s->daemon)
 		MHD_stop_daemon(s->daemon);
+	if (s->have_key)
+		pthread_key_delete(s->thread_fed);
+	free(s->db_path);
 	free(s->cert);
 	free(s->key);
 	free(s);
-}
-
-int http_server_fdset(struct http_server *s, fd_set *r, fd_set *w, fd_set *e, int *maxfd,
-		      long *timeout_ms)
-{
-	MHD_socket fd = -1;
-	MHD_UNSIGNED_LONG_LONG t;
-
-	if (MHD_get_fdset(s->daemon, r, w, e, &fd) != MHD_YES)
-		return err_set(CAMP_EIO, "the HTTP server has too many connections");
-	if (fd > *maxfd)
-		*maxfd = fd;
-	if (MHD_get_timeout(s->daemon, &t) == MHD_YES && (long)t < *timeout_ms)
-		*timeout_ms = (long)t;
-	return 0;
-}
-
-int http_server_step(struct http_server *s, fd_set *r, fd_set *w, fd_set *e)
-{
-	MHD_run_from_select(s->daemon, r, w, e);
-	return 0;
 }

@@ -8,6 +8,13 @@
  * ones audience.c chose when the member acted; this file only adds
  * inboxes.  A post that may not federate (camp-only, or a boost of one)
  * is never built: the builders ask audience_may_federate() again.
+ *
+ * Every activity gets an id of its own, made from its outbox item's id
+ * (base/activities/N): servers drop a second activity with an id they
+ * have seen, so like, unlike, like again must be three ids.  An Undo
+ * names the exact id it undoes.  Only a Create and an Announce keep the
+ * id the outbox collection shows for them (each post is created once, a
+ * boost is a post of its own).
  */
 #include "federation/federation.h"
 
@@ -29,9 +36,29 @@ static json_t *activity_new(struct build *b, const char *type, json_t *id)
 	return a;
 }
 
+/* The id of the activity an outbox item became. */
+static json_t *activity_id(struct build *b, int64_t item)
+{
+	return json_sprintf("%s/activities/%lld", b->f->base, (long long)item);
+}
+
 static json_t *item_id(struct build *b)
 {
-	return json_sprintf("%s/activities/%lld", b->f->base, (long long)b->it->id);
+	return activity_id(b, b->it->id);
+}
+
+/* The id of the activity an Undo item undoes: the one made from the
+ * earlier item of kind it names.  Camps before per-item ids named likes
+ * and blocks by their target (actor#likes/POST, actor#blocks/ACCOUNT),
+ * the best guess when no earlier item is left. */
+static json_t *undone_id(struct build *b, enum outbox_kind kind, const char *old_name,
+			 int64_t old_target)
+{
+	int64_t item;
+
+	if (outbox_item_undone(b->f->st, b->it, kind, &item) == 0)
+		return activity_id(b, item);
+	return json_sprintf("%s#%s/%lld", b->actor_url, old_name, (long long)old_target);
 }
 
 /* The actor id of an account (member or remote); caller frees. */
@@ -89,9 +116,8 @@ static int wrap_note(struct build *b, const char *type, int update)
 		return err_set(CAMP_EPERM, "not a note of this camp");
 	}
 	json_object_del(note, "@context");
-	json_t *id = update ? json_sprintf("%s#updates/%lld", ap_str(note, "id"),
-					   (long long)p.edited_at)
-			    : json_sprintf("%s/activity", ap_str(note, "id"));
+	json_t *id =
+		update ? item_id(b) : json_sprintf("%s/activity", ap_str(note, "id"));
 	b->activity = activity_new(b, type, id);
 	json_object_set(b->activity, "to", json_object_get(note, "to"));
 	json_object_set(b->activity, "cc", json_object_get(note, "cc"));
@@ -115,7 +141,7 @@ static int b_delete(struct build *b)
 {
 	char *url = fed_post_url(b->f, b->it->post_id);
 
-	b->activity = activity_new(b, "Delete", json_sprintf("%s#delete", url));
+	b->activity = activity_new(b, "Delete", item_id(b));
 	json_object_set_new(b->activity, "to", json_pack("[s]", AS_PUBLIC));
 	json_object_set_new(b->activity, "object",
 			    json_pack("{s:s, s:s}", "id", url, "type", "Tombstone"));
@@ -183,20 +209,21 @@ static int b_undo_announce(struct build *b)
 	return r ? r : undo_of(b, inner);
 }
 
-static int like_of(struct build *b, json_t **out)
+/* The Like of the item's post, with id (taken). */
+static int like_of(struct build *b, json_t *id, json_t **out)
 {
 	struct post p;
 	char *uri, *author;
 	int r;
 
 	*out = NULL;
-	if ((r = load_post(b, b->it->object_post_id, &p)) != 0)
+	if ((r = load_post(b, b->it->object_post_id, &p)) != 0) {
+		json_decref(id);
 		return r;
+	}
 	uri = post_uri(b, &p);
 	author = actor_of(b, p.author.id);
-	*out = activity_new(b, "Like",
-			    json_sprintf("%s#likes/%lld", b->actor_url,
-					 (long long)b->it->object_post_id));
+	*out = activity_new(b, "Like", id);
 	json_object_set_new(*out, "to", author ? json_pack("[s]", author) : json_array());
 	json_object_set_new(*out, "object", json_string(uri));
 	free(uri);
@@ -207,13 +234,14 @@ static int like_of(struct build *b, json_t **out)
 
 static int b_like(struct build *b)
 {
-	return like_of(b, &b->activity);
+	return like_of(b, item_id(b), &b->activity);
 }
 
 static int b_undo_like(struct build *b)
 {
 	json_t *inner;
-	int r = like_of(b, &inner);
+	int r = like_of(b, undone_id(b, OUTBOX_LIKE, "likes", b->it->object_post_id),
+			&inner);
 
 	return r ? r : undo_of(b, inner);
 }
@@ -290,20 +318,17 @@ static int b_reject(struct build *b)
 	return answer_follow(b, "Reject");
 }
 
-static json_t *block_id(struct build *b)
-{
-	return json_sprintf("%s#blocks/%lld", b->actor_url, (long long)b->it->target_id);
-}
-
 static int b_block(struct build *b)
 {
-	return about_target(b, "Block", block_id(b), &b->activity);
+	return about_target(b, "Block", item_id(b), &b->activity);
 }
 
 static int b_undo_block(struct build *b)
 {
 	json_t *inner;
-	int r = about_target(b, "Block", block_id(b), &inner);
+	int r = about_target(b, "Block",
+			     undone_id(b, OUTBOX_BLOCK, "blocks", b->it->target_id),
+			     &inner);
 
 	return r ? r : undo_of(b, inner);
 }
@@ -316,9 +341,7 @@ static int b_update_person(struct build *b)
 	if (r == 0) {
 		json_t *person = ap_person(b->f, &b->actor, pub);
 		json_object_del(person, "@context");
-		b->activity = activity_new(b, "Update",
-					   json_sprintf("%s#updates/%lld", b->actor_url,
-							(long long)b->it->id));
+		b->activity = activity_new(b, "Update", item_id(b));
 		json_object_set_new(b->activity, "to", json_pack("[s]", AS_PUBLIC));
 		json_object_set_new(b->activity, "object", person);
 	}
@@ -329,7 +352,7 @@ static int b_update_person(struct build *b)
 
 static int b_delete_person(struct build *b)
 {
-	b->activity = activity_new(b, "Delete", json_sprintf("%s#delete", b->actor_url));
+	b->activity = activity_new(b, "Delete", item_id(b));
 	json_object_set_new(b->activity, "to", json_pack("[s]", AS_PUBLIC));
 	json_object_set_new(b->activity, "object", json_string(b->actor_url));
 	return 0;

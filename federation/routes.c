@@ -175,6 +175,25 @@ static void r_nodeinfo_links(struct route_ctx *c)
 			     json_sprintf("%s/nodeinfo/2.1", c->f->base)));
 }
 
+/* Posts of this camp anyone may see (public and unlisted, not boosts):
+ * what NodeInfo calls localPosts.  Camp-only and private posts are not
+ * the world's business, not even as a number. */
+static int64_t public_post_count(struct route_ctx *c)
+{
+	struct directory_entry *e;
+	struct account_counts n;
+	int64_t total = 0;
+	int count;
+
+	if (directory_list(c->f->st, 0, &e, &count) != 0)
+		return 0;
+	for (int i = 0; i < count; i++)
+		if (account_counts(c->f->st, e[i].account.id, &n) == 0)
+			total += n.public_posts;
+	directory_free(e, count);
+	return total;
+}
+
 static void r_nodeinfo(struct route_ctx *c)
 {
 	int v21 = strcmp(c->req->path, "/nodeinfo/2.1") == 0;
@@ -185,18 +204,19 @@ static void r_nodeinfo(struct route_ctx *c)
 	account_count_members(c->f->st, &members);
 	if (v21)
 		json_object_set_new(software, "homepage", json_string(c->f->base));
-	reply_json(
-		c, 200,
-		v21 ? "application/json; "
-		      "profile=\"http://nodeinfo.diaspora.software/ns/schema/2.1#\""
-		    : "application/json; "
-		      "profile=\"http://nodeinfo.diaspora.software/ns/schema/2.0#\"",
-		json_pack("{s:s, s:o, s:[s], s:{s:[], s:[]}, s:b, s:{s:{s:I}}, s:{s:s}}",
-			  "version", v21 ? "2.1" : "2.0", "software", software,
-			  "protocols", "activitypub", "services", "inbound", "outbound",
-			  "openRegistrations", 0, "usage", "users", "total",
-			  (json_int_t)members, "metadata", "nodeName",
-			  c->f->cfg->camp_name));
+	reply_json(c, 200,
+		   v21 ? "application/json; "
+			 "profile=\"http://nodeinfo.diaspora.software/ns/schema/2.1#\""
+		       : "application/json; "
+			 "profile=\"http://nodeinfo.diaspora.software/ns/schema/2.0#\"",
+		   json_pack("{s:s, s:o, s:[s], s:{s:[], s:[]}, s:b, s:{s:{s:I}, s:I}, "
+			     "s:{s:s}}",
+			     "version", v21 ? "2.1" : "2.0", "software", software,
+			     "protocols", "activitypub", "services", "inbound",
+			     "outbound", "openRegistrations", 0, "usage", "users",
+			     "total", (json_int_t)members, "localPosts",
+			     (json_int_t)public_post_count(c), "metadata", "nodeName",
+			     c->f->cfg->camp_name));
 }
 
 /* ---- actors ---------------------------------------------------------------- */
@@ -277,36 +297,38 @@ static json_t *collection(struct route_ctx *c, const char *id, json_int_t total)
 	return o;
 }
 
-static void r_followers(struct route_ctx *c)
+/* A member's followers or following collection: its size only (who
+ * follows whom is the members' own business). */
+static void r_follows(struct route_ctx *c, const char *which)
 {
 	struct account a;
-	int64_t *ids = NULL;
-	int n = 0;
+	struct account_counts n;
 
 	if (!member_by_name(c, c->seg[0], &a)) {
 		reply_text(c, 404, "no such member");
 		return;
 	}
-	followers_list(c->f->st, a.id, &ids, &n);
-	free(ids);
-	char *id = xasprintf("%s/users/%s/followers", c->f->base, a.username);
-	reply_json(c, 200, AP_TYPE, collection(c, id, n));
-	free(id);
+	if (account_counts(c->f->st, a.id, &n) != 0) {
+		reply_text(c, 500, "cannot count");
+	} else {
+		char *id = xasprintf("%s/users/%s/%s", c->f->base, a.username, which);
+		reply_json(c, 200, AP_TYPE,
+			   collection(c, id,
+				      strcmp(which, "followers") == 0 ? n.followers
+								      : n.following));
+		free(id);
+	}
 	account_free(&a);
+}
+
+static void r_followers(struct route_ctx *c)
+{
+	r_follows(c, "followers");
 }
 
 static void r_following(struct route_ctx *c)
 {
-	struct account a;
-
-	if (!member_by_name(c, c->seg[0], &a)) {
-		reply_text(c, 404, "no such member");
-		return;
-	}
-	char *id = xasprintf("%s/users/%s/following", c->f->base, a.username);
-	reply_json(c, 200, AP_TYPE, collection(c, id, -1));
-	free(id);
-	account_free(&a);
+	r_follows(c, "following");
 }
 
 /* The Create (or Announce) of a post for an outbox page; NULL if it is
@@ -354,7 +376,9 @@ static void r_outbox(struct route_ctx *c)
 	}
 	char *id = xasprintf("%s/users/%s/outbox", c->f->base, a.username);
 	if (page == NULL) {
-		json_t *o = collection(c, id, -1);
+		struct account_counts n = {0};
+		account_counts(c->f->st, a.id, &n);
+		json_t *o = collection(c, id, n.public_posts);
 		json_object_set_new(o, "first", json_sprintf("%s?page=true", id));
 		reply_json(c, 200, AP_TYPE, o);
 	} else {

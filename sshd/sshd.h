@@ -102,7 +102,9 @@ struct supervisor *supervisor_new(const char *dir, const struct sshd_child *tabl
  * or -1 when none is waiting. */
 int supervisor_tick(struct supervisor *sv, int64_t now_ms);
 /* Tells the supervisor that pid ended; returns 1 if it was one of its
- * children (then it is scheduled for a restart unless stopping). */
+ * children (then it is scheduled for a restart unless stopping).  Logs
+ * how it ended: "NAME (pid N) stopped" when it exited 0 while the camp
+ * stops, a warning otherwise. */
 int supervisor_reaped(struct supervisor *sv, pid_t pid, int status, int64_t now_ms);
 /* Sends sig to every running child. */
 void supervisor_signal(struct supervisor *sv, int sig);

@@ -108,6 +108,25 @@ int supervisor_tick(struct supervisor *sv, int64_t now_ms)
 	return (int)next;
 }
 
+/* Says how a child ended: quietly when it stopped as told, loudly when
+ * it died or failed (and so will be restarted, unless the camp stops). */
+static void reaped_log(const struct supervisor *sv, const struct sup_child *k, pid_t pid,
+		       int status)
+{
+	int sig = WIFSIGNALED(status);
+	int code = sig ? WTERMSIG(status) : WEXITSTATUS(status);
+	const char *how = sig ? "died of signal" : "exited";
+
+	if (sv->stopping && !sig && code == 0)
+		log_info("%s (pid %ld) stopped", k->spec->name, (long)pid);
+	else if (sv->stopping)
+		log_warn("%s (pid %ld) %s %d while stopping", k->spec->name, (long)pid,
+			 how, code);
+	else
+		log_warn("%s (pid %ld) %s %d; restarting in %d s", k->spec->name,
+			 (long)pid, how, code, k->backoff_ms / 1000);
+}
+
 int supervisor_reaped(struct supervisor *sv, pid_t pid, int status, int64_t now_ms)
 {
 	for (int i = 0; i < sv->n; i++) {
@@ -118,13 +137,7 @@ int supervisor_reaped(struct supervisor *sv, pid_t pid, int status, int64_t now_
 		if (now_ms - k->started_ms >= HEALTHY_MS)
 			k->backoff_ms = BACKOFF_MIN_MS;
 		k->due_ms = now_ms + k->backoff_ms;
-		if (!sv->stopping)
-			log_warn("%s (pid %ld) %s %d; restarting in %d s", k->spec->name,
-				 (long)pid,
-				 WIFSIGNALED(status) ? "died of signal" : "exited",
-				 WIFSIGNALED(status) ? WTERMSIG(status)
-						     : WEXITSTATUS(status),
-				 k->backoff_ms / 1000);
+		reaped_log(sv, k, pid, status);
 		k->backoff_ms = k->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS
 								   : k->backoff_ms * 2;
 		return 1;

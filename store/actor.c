@@ -1,7 +1,8 @@
 /*
  * actor.c: what federation keeps about actors: remote actors' inboxes and
  * public keys (a cache of their actor documents), members' RSA key pairs,
- * and the Follow activities members sent.
+ * and the activities members sent (Follows by id, and which earlier
+ * outbox item an Undo undoes; the outbox itself is read, never written).
  *
  * Everything here is federation's bookkeeping; it never decides who may
  * see what, and it never stores a string it was not handed already
@@ -299,5 +300,32 @@ int follow_out_find(struct store *st, const char *activity_id, int64_t *follower
 	} else {
 		r = store_dberr(st, "reading a follow");
 	}
+	return stmt_done(s, r);
+}
+
+int outbox_item_undone(struct store *st, const struct outbox_item *undo,
+		       enum outbox_kind kind, int64_t *id)
+{
+	static const char sql[] =
+		"SELECT id FROM outbox WHERE id < ? AND kind = ? AND actor_id = ?"
+		" AND object_post_id = ? AND target_id = ? ORDER BY id DESC LIMIT 1";
+	sqlite3_stmt *s;
+	int r, rc;
+
+	*id = 0;
+	if ((r = stmt_prep(st, sql, &s)) != 0)
+		return r;
+	sqlite3_bind_int64(s, 1, undo->id);
+	sqlite3_bind_int(s, 2, kind);
+	sqlite3_bind_int64(s, 3, undo->actor_id);
+	sqlite3_bind_int64(s, 4, undo->object_post_id);
+	sqlite3_bind_int64(s, 5, undo->target_id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(s, 0);
+	else if (rc == SQLITE_DONE)
+		r = err_set(CAMP_ENOENT, "nothing sent for this undo to undo");
+	else
+		r = store_dberr(st, "reading the outbox");
 	return stmt_done(s, r);
 }

@@ -614,6 +614,12 @@ int follow_out_get(struct store *st, int64_t follower, int64_t target,
 /* Finds which follow an id we sent names; CAMP_ENOENT if none. */
 int follow_out_find(struct store *st, const char *activity_id, int64_t *follower,
 		    int64_t *target);
+/* The outbox item an Undo item undoes: the newest earlier item of kind
+ * (OUTBOX_LIKE, OUTBOX_BLOCK, ...) by the same member about the same
+ * post and account.  Activity ids are made from item ids, so this names
+ * the exact activity undone.  CAMP_ENOENT when there is none. */
+int outbox_item_undone(struct store *st, const struct outbox_item *undo,
+		       enum outbox_kind kind, int64_t *id);
 
 /* ---- delivery.c: the delivery queue ----------------------------------- */
 

@@ -60,6 +60,7 @@ def init_prints_fingerprints_as_ssh_keygen_does():
     contains(p.out, "ssh -p 2345 join@camp.example join ")
     st = camp("status", d, check=0)
     contains(st.out, "members: 0 of 100")
+    contains(st.out, "deliveries waiting: 0")
 
 
 @test

@@ -1,5 +1,6 @@
-"""Helpers for camp's interop tests: a throwaway CA, a camp served over
-HTTPS on loopback, and the Fedify peer (peer.mjs) with its control API.
+"""Helpers for camp's interop tests: a throwaway CA, a camp served with
+`camp serve` over HTTPS on loopback whose members act over ssh, and the
+Fedify peer (peer.mjs) with its control API.
 
 Everything started here is stopped, and every temporary file removed, by
 camplib's cleanups.  Nothing here reaches beyond 127.0.0.1.
@@ -7,7 +8,6 @@ camplib's cleanups.  Nothing here reaches beyond 127.0.0.1.
 import json
 import os
 import shutil
-import signal
 import ssl
 import subprocess
 import sys
@@ -82,61 +82,96 @@ def wait_port(port, timeout=15):
 
 
 class Camp:
-    """A camp on free loopback ports, its HTTP side served over HTTPS."""
+    """A camp run the way an operator runs it, `camp serve DIR` (the
+    listener supervises the federation child), on free loopback ports.
+    With certs its HTTP side is served over HTTPS and trusts the test CA
+    for what it fetches (tls_ca_file); without, plain HTTP.  Members join
+    and act through the real OpenSSH client, as members do."""
 
-    def __init__(self, certs):
+    def __init__(self, certs=None):
         self.dir, _ = camplib.init_camp()
+        self.tmp = os.path.dirname(self.dir)
         self.port = int(camplib.conf_value(self.dir, "http_listen").rsplit(":", 1)[1])
-        self.base = "https://127.0.0.1:%d" % self.port
+        scheme = "https" if certs else "http"
+        self.base = "%s://127.0.0.1:%d" % (scheme, self.port)
         self.domain = "127.0.0.1:%d" % self.port
         camplib.set_conf(self.dir, "public_url", self.base)
-        camplib.set_conf(self.dir, "tls_cert", certs["server.pem"])
-        camplib.set_conf(self.dir, "tls_key", certs["server.key"])
-        camplib.set_conf(self.dir, "tls_ca_file", certs["ca.pem"])
-        self.log = os.path.join(os.path.dirname(self.dir), "federation.log")
-        self.proc = None
-
-    def helper(self, *args, check=0):
-        """TEST HELPER ONLY: member actions through the store."""
-        return camplib.camp("federation", "test-helper", self.dir, *args,
-                            check=check).out.strip()
+        if certs:
+            camplib.set_conf(self.dir, "tls_cert", certs["server.pem"])
+            camplib.set_conf(self.dir, "tls_key", certs["server.key"])
+            camplib.set_conf(self.dir, "tls_ca_file", certs["ca.pem"])
+        self.srv = None
+        self.keys = {}
 
     def start(self):
-        self.proc = start([camplib.CAMP, "federation", self.dir], self.log)
+        self.srv = camplib.Server(self.dir)
         wait_port(self.port)
 
-    def stop_and_check(self):
-        """Stops the child with SIGTERM and asserts it exited cleanly, with
-        no sanitizer report (under make asan) in its log."""
-        self.proc.terminate()
-        code = self.proc.wait(20)
-        log = self.log_text()
-        for bad in ("AddressSanitizer", "LeakSanitizer", "runtime error:"):
-            if bad in log:
-                raise AssertionError("sanitizer report in the federation log:\n" +
-                                     log[log.index(bad) - 200:][:4000])
-        if code != 0:
-            raise AssertionError("the federation child exited %d:\n%s" % (
-                code, log[-3000:]))
+    def join(self, name):
+        """name joins with a fresh invite and a new ssh key."""
+        self.keys[name] = camplib.keygen(self.tmp, name)
+        self.srv.join(self.keys[name], name)
 
-    def kill(self):
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait()
+    def cmd(self, who, *argv, check=0):
+        """Runs a command as member who over ssh (check: exit status)."""
+        return self.srv.cmd(who, self.keys[who], *argv, check=check, timeout=60)
+
+    def json(self, who, *argv):
+        """A command's --json output, decoded."""
+        return json.loads(self.cmd(who, *argv, "--json").out)
+
+    def post(self, who, text, visibility="public", *flags):
+        """Posts as who; returns the new post's id."""
+        return int(self.cmd(who, "post", "--visibility", visibility, *flags,
+                            text).out.strip())
+
+    def deliveries(self):
+        """Deliveries waiting, as `camp status` tells the operator."""
+        out = camplib.camp("status", self.dir, check=0).out
+        for line in out.splitlines():
+            if line.startswith("deliveries waiting:"):
+                return int(line.split(":")[1])
+        raise AssertionError("camp status says nothing of deliveries:\n" + out)
 
     def drain(self, timeout=30):
         """Waits until the delivery queue is empty."""
         end = time.time() + timeout
         while time.time() < end:
-            if self.helper("deliveries") == "0":
+            if self.deliveries() == 0:
                 return
             time.sleep(0.2)
         raise AssertionError("deliveries still queued after %ds" % timeout)
 
+    def federation_pid(self):
+        """The pid of the federation child the listener started last."""
+        import re
+        pids = re.findall(r"started federation \(pid (\d+)\)", self.log_text())
+        if not pids:
+            raise AssertionError("no federation child in the log:\n" +
+                                 self.log_text()[-3000:])
+        return int(pids[-1])
+
+    def stop_and_check(self):
+        """Stops the camp with SIGTERM, as an operator (or systemd) does,
+        and asserts that the listener exited 0, that the federation child
+        stopped cleanly when told, and that no process of the camp left a
+        sanitizer report (under make asan) in the log."""
+        pid = self.federation_pid()
+        self.srv.proc.terminate()
+        code = self.srv.proc.wait(20)
+        log = self.log_text()
+        for bad in ("AddressSanitizer", "LeakSanitizer", "runtime error:"):
+            if bad in log:
+                raise AssertionError("sanitizer report in the camp's log:\n" +
+                                     log[log.index(bad) - 200:][:4000])
+        if code != 0:
+            raise AssertionError("camp serve exited %d:\n%s" % (code, log[-3000:]))
+        if "federation (pid %d) stopped" % pid not in log:
+            raise AssertionError("the federation child did not stop cleanly:\n" +
+                                 log[-3000:])
+
     def log_text(self):
-        try:
-            return open(self.log, errors="replace").read()
-        except OSError:
-            return ""
+        return self.srv.logs() if self.srv else ""
 
 
 class Peer:

@@ -1,0 +1,170 @@
+/*
+ * test-outbox.c: member actions through the outbox builder into the
+ * delivery queue: every activity has an id of its own (servers drop an
+ * id they have seen, so like, unlike, like again are three ids), and an
+ * Undo names exactly the activity it undoes.
+ */
+#include "tests/unit/model.h"
+
+#include "federation/federation.h"
+
+struct fixture {
+	struct camp_fixture *camp;
+	struct config cfg;
+	struct fed fed;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = xcalloc(1, sizeof *f);
+	void *camp;
+
+	camp_setup(&camp);
+	f->camp = camp;
+	config_defaults(&f->cfg);
+	free(f->cfg.domain);
+	free(f->cfg.public_url);
+	f->cfg.domain = xstrdup(DOMAIN);
+	f->cfg.public_url = xstrdup("https://" DOMAIN);
+	f->fed = (struct fed){f->camp->st, &f->cfg, f->cfg.public_url};
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	void *camp = f->camp;
+
+	config_free(&f->cfg);
+	camp_teardown(&camp);
+	free(f);
+	return 0;
+}
+
+/* A remote account with an inbox, so deliveries to it are queued. */
+static int64_t remote_with_inbox(struct fixture *f, const char *name)
+{
+	int64_t id = remote(f->camp, name, "remote.test");
+	char *uri = xasprintf("https://remote.test/users/%s", name);
+	char *inbox = xasprintf("%s/inbox", uri);
+	struct remote_actor ra = {id, uri, inbox, NULL, NULL, NULL, NULL, NULL, 1};
+
+	assert_int_equal(remote_actor_save(f->camp->st, &ra), 0);
+	free(uri);
+	free(inbox);
+	return id;
+}
+
+/* Builds pending outbox items, then takes every queued activity (in
+ * order) off the queue. */
+static json_t *sent(struct fixture *f)
+{
+	json_t *all = json_array();
+	struct delivery *d;
+	int handled, n;
+
+	assert_int_equal(fed_outbox_run(&f->fed, &handled), 0);
+	assert_int_equal(delivery_due(f->camp->st, now_s() + 10, 100, &d, &n), 0);
+	for (int i = 0; i < n; i++) {
+		json_array_append_new(all, ap_parse(d[i].body, strlen(d[i].body)));
+		assert_int_equal(delivery_remove(f->camp->st, d[i].id), 0);
+	}
+	delivery_list_free(d, n);
+	return all;
+}
+
+static const char *id_of(json_t *activity)
+{
+	return ap_str(activity, "id");
+}
+
+static const char *inner_id(json_t *undo)
+{
+	return ap_str(json_object_get(undo, "object"), "id");
+}
+
+static void test_like_unlike_like(void **state)
+{
+	struct fixture *f = *state;
+	int64_t alice = member(f->camp, "alice");
+	int64_t bob = remote_with_inbox(f, "bob");
+	int64_t note = post(f->camp, bob, VIS_PUBLIC, "a note by bob");
+
+	assert_int_equal(post_fav(f->camp->st, alice, note), 0);
+	assert_int_equal(post_unfav(f->camp->st, alice, note), 0);
+	assert_int_equal(post_fav(f->camp->st, alice, note), 0);
+	assert_int_equal(post_unfav(f->camp->st, alice, note), 0);
+	json_t *a = sent(f);
+	assert_int_equal(json_array_size(a), 4);
+	json_t *like1 = json_array_get(a, 0), *undo1 = json_array_get(a, 1);
+	json_t *like2 = json_array_get(a, 2), *undo2 = json_array_get(a, 3);
+	assert_string_equal(ap_type(like1), "Like");
+	assert_string_equal(ap_type(undo1), "Undo");
+	assert_string_equal(ap_type(like2), "Like");
+	/* four ids, none seen twice */
+	for (int i = 0; i < 4; i++)
+		for (int j = i + 1; j < 4; j++)
+			assert_string_not_equal(id_of(json_array_get(a, i)),
+						id_of(json_array_get(a, j)));
+	/* each Undo names the very Like it takes back */
+	assert_string_equal(inner_id(undo1), id_of(like1));
+	assert_string_equal(inner_id(undo2), id_of(like2));
+	assert_string_equal(ap_str(like2, "object"), "https://remote.test/notes/1");
+	json_decref(a);
+}
+
+static void test_block_unblock_block(void **state)
+{
+	struct fixture *f = *state;
+	int64_t alice = member(f->camp, "alice");
+	int64_t bob = remote_with_inbox(f, "bob");
+
+	assert_int_equal(block_set(f->camp->st, alice, bob, 1), 0);
+	assert_int_equal(block_set(f->camp->st, alice, bob, 0), 0);
+	assert_int_equal(block_set(f->camp->st, alice, bob, 1), 0);
+	json_t *a = sent(f);
+	assert_int_equal(json_array_size(a), 3);
+	json_t *block1 = json_array_get(a, 0), *undo = json_array_get(a, 1);
+	json_t *block2 = json_array_get(a, 2);
+	assert_string_equal(ap_type(block1), "Block");
+	assert_string_equal(inner_id(undo), id_of(block1));
+	assert_string_not_equal(id_of(block1), id_of(block2));
+	json_decref(a);
+}
+
+static void test_profile_updates(void **state)
+{
+	struct fixture *f = *state;
+	int64_t alice = member(f->camp, "alice");
+	int64_t bob = remote_with_inbox(f, "bob");
+	enum follow_state fs;
+
+	assert_int_equal(follow_request(f->camp->st, bob, alice,
+					"https://remote.test/follows/1", &fs),
+			 0);
+	json_decref(sent(f)); /* the Accept */
+	assert_int_equal(account_update_profile(f->camp->st, alice, "Alice A.", NULL, -1),
+			 0);
+	assert_int_equal(account_update_profile(f->camp->st, alice, "Alice B.", NULL, -1),
+			 0);
+	json_t *a = sent(f);
+	assert_int_equal(json_array_size(a), 2);
+	json_t *u1 = json_array_get(a, 0), *u2 = json_array_get(a, 1);
+	assert_string_equal(ap_type(u1), "Update");
+	assert_string_equal(ap_type(json_object_get(u1, "object")), "Person");
+	assert_string_equal(ap_str(json_object_get(u2, "object"), "name"), "Alice B.");
+	assert_string_not_equal(id_of(u1), id_of(u2));
+	json_decref(a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_like_unlike_like, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_block_unblock_block, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_profile_updates, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
