@@ -13,22 +13,26 @@
 #include "store/store-private.h"
 
 #include <locale.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wctype.h>
 
 #define TAG_MAX 100
 
+static locale_t loc_utf8;
+static pthread_once_t loc_once = PTHREAD_ONCE_INIT;
+
+static void utf8_locale_make(void)
+{
+	loc_utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+}
+
+/* Made once, safely from any thread (the HTTP side answers from several). */
 static locale_t utf8_locale(void)
 {
-	static locale_t loc;
-	static int tried;
-
-	if (!tried) {
-		tried = 1;
-		loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
-	}
-	return loc;
+	pthread_once(&loc_once, utf8_locale_make);
+	return loc_utf8;
 }
 
 /* Letters and digits of any script; without a UTF-8 locale, every
