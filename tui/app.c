@@ -223,8 +223,13 @@ static void fresh_marker(struct app *a, char *out, size_t n)
 	out[0] = '\0';
 	if (s->view == &view_timeline || s->view == &view_profile) {
 		struct plist *pl = s->state;
-		if (pl && pl->fresh > 0)
-			snprintf(out, n, "\xe2\x86\x91 %d new", pl->fresh); /* ↑ */
+		/* Only what is above the selection is unread: the view clamps
+		 * fresh as it draws, after this line is drawn. */
+		int fresh = pl ? pl->fresh : 0;
+		if (pl && fresh > pl->l.sel)
+			fresh = pl->l.sel;
+		if (fresh > 0)
+			snprintf(out, n, "\xe2\x86\x91 %d new", fresh); /* ↑ */
 	}
 }
 
