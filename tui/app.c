@@ -225,9 +225,9 @@ static void fresh_marker(struct app *a, char *out, size_t n)
 		struct plist *pl = s->state;
 		/* Only what is above the selection is unread: the view clamps
 		 * fresh as it draws, after this line is drawn. */
-		int fresh = pl ? pl->fresh : 0;
-		if (pl && fresh > pl->l.sel)
-			fresh = pl->l.sel;
+		int fresh = pl ? pl->pg.fresh : 0;
+		if (pl && fresh > pl->pg.l.sel)
+			fresh = pl->pg.l.sel;
 		if (fresh > 0)
 			snprintf(out, n, "\xe2\x86\x91 %d new", fresh); /* ↑ */
 	}

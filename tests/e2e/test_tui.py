@@ -149,7 +149,8 @@ with concurrent.futures.ThreadPoolExecutor(4) as pool:
         ("bob", "Runs movie night."), ("carol", "New in town; say hi."),
         ("dave", None, "Dave! So glad you made it. Bring snacks.")] + [
         (name,) for name in ("erin", "frank", "gina", "hank", "ivan", "judy", "ken",
-                             "liz", "mo", "ned", "olga", "pat", "quinn")]))
+                             "liz", "mo", "ned", "olga", "pat", "quinn", "rita",
+                             "sam", "tess", "uma")]))
 
 
 # ---- tests ------------------------------------------------------------------------
@@ -501,6 +502,58 @@ def first_login_shows_note_conduct_and_tour():
     s.wait_for("1 Home")
     assert "So glad you made it" not in s.text()
     assert "Enter next" not in s.text()
+    s.leave()
+
+
+@test
+def notifications_page_further_back_as_the_member_scrolls():
+    post_many("sam", ["@rita note %02d" % i for i in range(40)], "unlisted")
+    notes = [n["post"]["content"] for n in
+             model("rita", "timeline", "notifications", "--limit", "200")]
+    eq(len(notes), 40)
+    s = login("rita")
+    contains(s.text(), "4 Notifs (40)")
+    s.keys("4")
+    s.wait_for("mentioned you")
+    shows_in_order(s, notes, 3, "the newest notifications")
+    s.keys("G")  # the last of the first page
+    selected(s, notes[29])
+    s.keys("G")  # and the older ones load
+    selected(s, notes[39])
+    s.keys("g")
+    selected(s, notes[0])
+    s.keys("j" * 39)  # one at a time, across the page boundary
+    selected(s, notes[39])
+    s.keys("k" * 10)
+    selected(s, notes[29])
+    s.leave()
+
+
+@test
+def paging_back_up_after_older_posts_were_let_go_keeps_the_place():
+    # The client holds at most 90 posts and loads 30 at a time.
+    post_many("tess", ["tess post %03d" % i for i in range(100)], "unlisted")
+    home = [p["content"] for p in model("tess", "timeline", "home", "--limit", "100")]
+    eq(len(home), 100)
+    s = login("tess")
+    s.wait_for(home[0])
+    s.keys("GGGG")  # to the oldest: the newest ten are let go
+    selected(s, home[99])
+    s.keys("k" * 89)
+    selected(s, home[10])  # the newest post still held
+    s.keys("k")
+    selected(s, home[9])  # loaded again right above, not the newest
+    contains(s.text(), home[10])
+    assert home[0] not in s.text(), "sent back to the newest:\n" + s.text()
+    s.keys("k" * 9)
+    selected(s, home[0])
+    assert "\u2191" not in s.lines()[-1], "nothing is new:\n" + s.text()
+    s.keys("GGGG")  # down again: the oldest, let go meanwhile, load again
+    selected(s, home[99])
+    s.keys("\x1b[5~" * 30)  # PgUp through every stretch let go
+    selected(s, home[0])
+    s.keys("j")
+    selected(s, home[1])
     s.leave()
 
 
