@@ -465,11 +465,18 @@ static void app_key(struct app *a, int key)
 void app_changed(struct app *a)
 {
 	int64_t unread = 0;
+	struct account me;
 	struct screen *s;
 
 	a->dirty = 1;
 	if (notifications_unread(a->st, a->viewer, &unread) == 0)
 		a->unread = unread;
+	/* The member may have changed their profile in another session (or
+	 * over ssh): a new post starts at the default they set last. */
+	if (account_get(a->st, a->me.id, &me) == 0) {
+		account_free(&a->me);
+		a->me = me;
+	}
 	/* Every screen may show what changed; the ones below refresh too, so
 	 * going back shows the camp as it is. */
 	for (int i = 0; i < a->depth; i++) {

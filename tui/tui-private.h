@@ -371,6 +371,7 @@ extern const struct view view_directory;
 extern const struct view view_help;
 extern const struct view view_compose;
 extern const struct view view_welcome;
+extern const struct view view_visibility;
 
 /* view-timeline.c */
 void view_timeline_open(struct app *a, enum timeline_kind kind, const char *tag);
@@ -388,6 +389,25 @@ void view_compose_open(struct app *a, const struct post *parent, const struct po
 		       int visibility);
 /* view-welcome.c: the first-login pages. */
 void view_welcome_open(struct app *a);
+
+/* vis-picker.c: the six levels in words, and the picker that chooses one. */
+/* The levels in the order TUI.md lists them (the picker's 1-6). */
+extern const int vis_order[VIS_COUNT];
+/* One line on who can see a post of level v, into out (n bytes). */
+void vis_explain(const struct app *a, int v, char *out, size_t n);
+/* The level's short name: "public", ..., "camp", "neighborhood". */
+const char *vis_label(int v);
+/* Where level v is in vis_order (0 if it is not a level). */
+int vis_picker_index(int v);
+/* Draws heading on row y, then the six levels from row y+2, each with
+ * its number, name and explanation, the one at index pick marked; at most
+ * h rows, w cells wide from column 2. */
+void vis_picker_draw(struct app *a, const char *heading, int pick, int y, int w, int h);
+/* A key in the picker: j/k and the arrows move *pick; Enter or a digit
+ * 1-6 returns the index chosen; -1 for anything else. */
+int vis_picker_key(int key, int *pick);
+/* view-visibility.c: who sees the member's new posts by default. */
+void view_visibility_open(struct app *a);
 
 /* ---- actions.c: what a member does to a post or an account --------------- */
 void act_follow_toggle(struct app *a, int64_t account_id);

@@ -280,6 +280,7 @@ class Server:
         args = self.ssh_args(user, key, *command, tty=True)
         child = pexpect.spawn(args[0], args[1:], dimensions=(rows, cols),
                               timeout=15, env=dict(os.environ, TERM=term))
+        child.delaybeforesend = None  # pexpect's default 50 ms per send
         cleanup(lambda: child.terminate(force=True))
         return child
 
@@ -371,6 +372,16 @@ class Screen:
         """The rows of the selected item: those with the margin bar."""
         return [line for line in self.lines() if line.startswith("\u258c")]
 
+    def wait_selected(self, text, timeout=10):
+        """Waits until the selected item (the rows marked in the margin)
+        holds text, then until the frame is whole."""
+        deadline = time.time() + timeout
+        while not any(text in line for line in self.marked()):
+            if time.time() > deadline:
+                raise AssertionError("%r is not the selection:\n%s" % (text, self.text()))
+            self.pump(0.02)
+        self.settle()
+
     def pump(self, seconds=0.1):
         """Reads what arrives until nothing has for seconds."""
         import pexpect
@@ -395,8 +406,10 @@ class Screen:
             except (pexpect.TIMEOUT, pexpect.EOF):
                 return
 
-    def keys(self, s, settle=0.15):
-        """Types s, then reads until the client is quiet."""
+    def keys(self, s, settle=0.05):
+        """Types s, then reads until the client is quiet for settle seconds
+        (assertions that follow should wait, as wait_for does: a busy
+        machine may answer later)."""
         self.child.send(s)
         self.pump(settle)
 
@@ -456,6 +469,8 @@ class Screen:
         self.wait_for("Leave the camp?")
         self.child.send("y")
         self.child.expect(pexpect.EOF, timeout=10)
+        self.child.wait()
+        self.child.delayafterclose = 0  # it has exited: no need to wait more
         self.child.close()
         if self.child.exitstatus != 0:
             raise AssertionError("client exited %r" % self.child.exitstatus)

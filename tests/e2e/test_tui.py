@@ -137,8 +137,7 @@ def shows_in_order(s, needles, at_least, what):
 
 def selected(s, text):
     """The selected item (the rows marked in the margin) holds text."""
-    assert any(text in line for line in s.marked()), \
-        "%r is not the selection:\n%s" % (text, s.text())
+    s.wait_selected(text)
 
 
 # ---- the members ----------------------------------------------------------------
@@ -252,14 +251,7 @@ def a_camp_post_with_a_warning_reaches_another_session_within_a_second():
     erin.keys("outdoors plans")
     erin.keys(CTRL_V)
     erin.wait_for("only the people you mention")
-    for level, why in (("public", "anyone, shown in public timelines"),
-                       ("unlisted", "anyone, but not in public timelines"),
-                       ("followers", "your followers and people you mention"),
-                       ("direct", "only the people you mention"),
-                       ("camp", "only people on Friend Camp; it never leaves"),
-                       ("neighborhood", "this camp and the camps it trusts")):
-        assert re.search(r"\d %s +%s" % (level, re.escape(why)), erin.text()), \
-            "the picker lacks %s:\n%s" % (level, erin.text())
+    lists_every_level(erin)
     erin.keys("5")
     erin.wait_for("Who can see it: camp")
     frank.pump(0.05)
@@ -295,7 +287,7 @@ def new_posts_do_not_move_the_selection():
     selected(s, "older post 1")
     s.keys("k")
     selected(s, "older post 2")
-    contains(s.text(), "\u2191 1 new")
+    s.wait_for("\u2191 1 new")
     s.keys("k")
     selected(s, "brand new post")
     assert "1 new" not in s.text(), "the marker stays once the new post is read"
@@ -557,10 +549,80 @@ def paging_back_up_after_older_posts_were_let_go_keeps_the_place():
     s.leave()
 
 
+LEVELS = (("public", "anyone, shown in public timelines"),
+          ("unlisted", "anyone, but not in public timelines"),
+          ("followers", "your followers and people you mention"),
+          ("direct", "only the people you mention"),
+          ("camp", "only people on Friend Camp; it never leaves"),
+          ("neighborhood", "this camp and the camps it trusts"))
+
+
+def lists_every_level(s):
+    for level, why in LEVELS:
+        assert re.search(r"\d %s +%s" % (level, re.escape(why)), s.text()), \
+            "the picker lacks %s:\n%s" % (level, s.text())
+
+
+@test
+def the_default_visibility_is_set_from_ones_own_profile():
+    s = login("uma")
+    s.keys("P")
+    s.wait_for("This is you.")
+    contains(s.text(), "v who sees new posts")
+    contains(s.text(), "Your new posts start as: public (anyone, shown in public")
+    s.keys("?")
+    s.wait_for("Keys on this screen (Profile)")
+    assert re.search(r"^\s+v\s+your profile: who sees your new posts", s.text(), re.M), \
+        s.text()
+    s.keys(ESC)
+    s.wait_for("This is you.")
+    s.keys("v")
+    s.wait_for("Who should see your new posts?")
+    lists_every_level(s)
+    contains(s.text(), "> 1 public")
+    s.keys("?")
+    s.wait_for("Keys on this screen (Who sees your new posts)")
+    assert re.search(r"^\s+Enter\s+make it the default", s.text(), re.M), s.text()
+    s.keys(ESC)
+    s.wait_for("Who should see your new posts?")
+    s.keys("jjjj")
+    s.wait_for("> 5 camp")
+    s.keys("\r")
+    s.wait_for("Your new posts start as camp now.")
+    contains(s.text(), "Your new posts start as: camp (only people on Friend Camp")
+    eq(model("uma", "profile")["default_visibility"], "camp")
+    s.keys("n")
+    s.wait_for("Who can see it: camp")
+    s.keys(ESC)
+    s.wait_for("Draft thrown away.")
+    # Esc in the picker keeps the default as it is.
+    s.keys("v")
+    s.wait_for("Who should see your new posts?")
+    contains(s.text(), "> 5 camp")
+    s.keys("3")  # a digit chooses at once: followers
+    s.wait_for("Your new posts start as followers now.")
+    s.keys("v")
+    s.wait_for("Who should see your new posts?")
+    s.keys(ESC)
+    s.wait_for("stays as it was")
+    eq(model("uma", "profile")["default_visibility"], "followers")
+    # Changed over ssh meanwhile, the open client follows.
+    run("uma", "profile", "--visibility", "unlisted")
+    s.wait_for("Your new posts start as: unlisted")
+    s.keys("n")
+    s.wait_for("Who can see it: unlisted")
+    s.keys("walking the dog" + CTRL_S)
+    s.wait_for("Sent (unlisted).")
+    mine = model("uma", "timeline", "home")[0]
+    eq((mine["content"], mine["visibility"]), ("walking the dog", "unlisted"))
+    s.leave()
+
+
 @test
 def the_development_command_runs_the_same_client():
     child = pexpect.spawn(CAMP, ["ui", srv.dir, "bob"], dimensions=(24, 80),
                           env=dict(os.environ, TERM="xterm-256color", LANG="C.UTF-8"))
+    child.delaybeforesend = None
     cleanup(lambda: child.terminate(force=True))
     s = Screen(child)
     s.enter_client()
