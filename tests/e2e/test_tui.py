@@ -632,5 +632,10 @@ def the_development_command_runs_the_same_client():
     s.leave()
 
 
+@test
+def no_process_of_the_camp_reported_a_problem():
+    srv.assert_clean_log()
+
+
 if __name__ == "__main__":
     main()
