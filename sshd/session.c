@@ -429,9 +429,11 @@ void session_main(struct session_spec *spec)
 	c.master = -1;
 	log_set_role("session");
 	setsid();
+	/* The fds first: session_fds() closes every fd above the link, and
+	 * the self-pipe must outlive that. */
+	session_fds(spec);
 	session_signals();
 	alarm((unsigned int)spec->cfg->login_grace);
-	session_fds(spec);
 	c.sig_read = sig_fds[0];
 	tcp_options(spec->fd, spec->cfg);
 	/* The store opens first: libssh may run the auth callbacks as soon as

@@ -223,8 +223,13 @@ static void fresh_marker(struct app *a, char *out, size_t n)
 	out[0] = '\0';
 	if (s->view == &view_timeline || s->view == &view_profile) {
 		struct plist *pl = s->state;
-		if (pl && pl->fresh > 0)
-			snprintf(out, n, "\xe2\x86\x91 %d new", pl->fresh); /* ↑ */
+		/* Only what is above the selection is unread: the view clamps
+		 * fresh as it draws, after this line is drawn. */
+		int fresh = pl ? pl->pg.fresh : 0;
+		if (pl && fresh > pl->pg.l.sel)
+			fresh = pl->pg.l.sel;
+		if (fresh > 0)
+			snprintf(out, n, "\xe2\x86\x91 %d new", fresh); /* ↑ */
 	}
 }
 
@@ -460,11 +465,18 @@ static void app_key(struct app *a, int key)
 void app_changed(struct app *a)
 {
 	int64_t unread = 0;
+	struct account me;
 	struct screen *s;
 
 	a->dirty = 1;
 	if (notifications_unread(a->st, a->viewer, &unread) == 0)
 		a->unread = unread;
+	/* The member may have changed their profile in another session (or
+	 * over ssh): a new post starts at the default they set last. */
+	if (account_get(a->st, a->me.id, &me) == 0) {
+		account_free(&a->me);
+		a->me = me;
+	}
 	/* Every screen may show what changed; the ones below refresh too, so
 	 * going back shows the camp as it is. */
 	for (int i = 0; i < a->depth; i++) {

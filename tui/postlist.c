@@ -2,14 +2,15 @@
  * postlist.c: a list of posts, as timelines, profiles, threads and DM
  * conversations show them.
  *
- * It holds at most a couple of screenfuls (LIST_MAX posts): pages of PAGE
- * posts come from the store with max_id as the member scrolls down, and
- * the top of the list is let go when it grows past that, so a session
- * stays small however far back someone reads.  When other processes
- * change the camp, the list reloads and keeps the selection (and what is
- * on screen) on the same post; new posts above it are counted for the
- * "N new" marker.  A post is drawn here: who, when, its visibility in
- * words, a content warning that hides the text until opened, the text
+ * The posts live in a pager (pager.c): pages come from the store with
+ * max_id as the member scrolls down, the top is let go past PAGER_MAX and
+ * loaded again, right where the member was, when they scroll back up, so
+ * a session stays small however far back someone reads.  When other
+ * processes change the camp, the list reloads and keeps the selection
+ * (and what is on screen) on the same post; new posts above it are
+ * counted for the "N new" marker.  A thread comes whole from the store
+ * and is never paged.  A post is drawn here: who, when, its visibility
+ * in words, a content warning that hides the text until opened, the text
  * wrapped by display width.  Nothing here writes to the store.
  */
 #include "tui/tui-private.h"
@@ -17,47 +18,64 @@
 #include <curses.h>
 #include <string.h>
 
-#define PAGE 30
-#define LIST_MAX 90
 #define PREVIEW_LINES 8
 
 /* ---- loading ------------------------------------------------------------ */
 
-/* Takes over the posts of l (the list struct itself is left empty). */
+static struct post *plist_item(const struct plist *pl, int i)
+{
+	return pager_at(&pl->pg, i);
+}
+
+static int64_t post_item_id(const void *item)
+{
+	return ((const struct post *)item)->id;
+}
+
+static void post_item_free(void *item)
+{
+	post_free(item);
+}
+
+/* A page of the timeline or the conversation, as the pager asks. */
+static int plist_fetch(struct app *a, void *ctx, int64_t max_id, int limit,
+		       struct pager_page *out)
+{
+	struct plist *pl = ctx;
+	struct timeline_query q = pl->q;
+	struct post_list l;
+	int r;
+
+	if (pl->kind == PL_THREAD) /* a thread comes whole, never paged */
+		return 0;
+	if (pl->kind == PL_DM) {
+		r = dm_conversation_posts(a->st, a->viewer, pl->post_id, max_id, limit,
+					  &l);
+	} else {
+		q.max_id = max_id;
+		q.limit = limit;
+		q.tag = pl->tag[0] ? pl->tag : NULL;
+		r = timeline_get(a->st, a->viewer, &q, &l);
+	}
+	if (r != 0)
+		return r;
+	out->items = l.items;
+	out->n = l.n;
+	out->next_max_id = l.next_max_id;
+	return 0;
+}
+
+static const struct pager_ops plist_pager = {sizeof(struct post), post_item_id,
+					     post_item_free, plist_fetch};
+
+/* Moves a post_list's posts to the end of the list. */
 static void plist_take(struct plist *pl, struct post_list *l)
 {
-	if (pl->l.n + l->n > pl->cap) {
-		pl->cap = pl->l.n + l->n;
-		pl->items = xrealloc(pl->items, (size_t)pl->cap * sizeof *pl->items);
-	}
-	if (l->n > 0)
-		memcpy(pl->items + pl->l.n, l->items, (size_t)l->n * sizeof *l->items);
-	pl->l.n += l->n;
-	free(l->items); /* the posts themselves now belong to pl */
+	struct pager_page p = {l->items, l->n, 0};
+
+	pager_append(&pl->pg, &p);
 	l->items = NULL;
 	l->n = 0;
-}
-
-static void plist_clear(struct plist *pl)
-{
-	for (int i = 0; i < pl->l.n; i++)
-		post_free(&pl->items[i]);
-	pl->l.n = 0;
-}
-
-static int plist_fetch(struct app *a, struct plist *pl, int64_t max_id, int limit,
-		       struct post_list *out)
-{
-	struct timeline_query q = pl->q;
-
-	memset(out, 0, sizeof *out);
-	if (pl->kind == PL_DM)
-		return dm_conversation_posts(a->st, a->viewer, pl->post_id, max_id, limit,
-					     out);
-	q.max_id = max_id;
-	q.limit = limit;
-	q.tag = pl->tag[0] ? pl->tag : NULL;
-	return timeline_get(a->st, a->viewer, &q, out);
 }
 
 /* A thread: ancestors, the focus, descendants, as one list. */
@@ -72,49 +90,37 @@ static int plist_load_thread(struct app *a, struct plist *pl)
 	r = thread_get(a->st, a->viewer, pl->post_id, &anc, &focus, &desc);
 	if (r != 0)
 		return r;
-	plist_clear(pl);
+	pager_clear(&pl->pg);
 	pl->focus = anc.n;
 	plist_take(pl, &anc);
 	one.items = xmalloc(sizeof focus);
 	one.items[0] = focus;
 	plist_take(pl, &one);
 	plist_take(pl, &desc);
-	pl->next_max_id = 0;
 	return 0;
-}
-
-static int plist_index(const struct plist *pl, int64_t id)
-{
-	for (int i = 0; i < pl->l.n; i++)
-		if (pl->items[i].id == id)
-			return i;
-	return -1;
 }
 
 struct plist *plist_new(struct app *a, enum plist_kind kind,
 			const struct timeline_query *q, int64_t post_id)
 {
 	struct plist *pl = xcalloc(1, sizeof *pl);
-	struct post_list l;
 
 	pl->kind = kind;
 	pl->post_id = post_id;
+	pager_init(&pl->pg, &plist_pager, pl);
 	if (q) {
 		pl->q = *q;
 		if (q->tag)
 			snprintf(pl->tag, sizeof pl->tag, "%s", q->tag);
 	}
-	pl->at_newest = 1;
 	if (kind == PL_THREAD) {
 		if (plist_load_thread(a, pl) != 0)
 			goto fail;
-		pl->l.sel = pl->focus;
+		pl->pg.l.sel = pl->focus;
 		return pl;
 	}
-	if (plist_fetch(a, pl, 0, PAGE, &l) != 0)
+	if (pager_first(a, &pl->pg) != 0)
 		goto fail;
-	pl->next_max_id = l.next_max_id;
-	plist_take(pl, &l);
 	return pl;
 fail:
 	plist_free(pl);
@@ -125,8 +131,7 @@ void plist_free(struct plist *pl)
 {
 	if (pl == NULL)
 		return;
-	plist_clear(pl);
-	free(pl->items);
+	pager_free(&pl->pg);
 	if (pl->profile) {
 		account_free(pl->profile);
 		free(pl->profile);
@@ -134,95 +139,31 @@ void plist_free(struct plist *pl)
 	free(pl);
 }
 
-/* Keeps the selection and the top of the screen on the posts they were
- * on before a reload, and counts the new posts above. */
-static void plist_restore(struct plist *pl, int64_t sel_id, int64_t top_id,
-			  int64_t newest, int old_sel)
+/* A thread again, the selection and the top kept on the same posts. */
+static void plist_reload_thread(struct app *a, struct plist *pl)
 {
-	int was_top = pl->l.top == 0, i;
+	struct pager_place at;
 
-	i = plist_index(pl, sel_id);
-	pl->l.sel = i >= 0 ? i : old_sel;
-	if (pl->l.sel >= pl->l.n)
-		pl->l.sel = pl->l.n - 1;
-	if (pl->l.sel < 0)
-		pl->l.sel = 0;
-	i = plist_index(pl, top_id);
-	pl->l.top = was_top || i < 0 ? 0 : i;
-	if (pl->kind == PL_THREAD || newest == 0)
-		return;
-	for (i = 0; i < pl->l.sel && pl->items[i].id > newest; i++)
-		pl->fresh++;
+	pager_place_save(&pl->pg, &at);
+	if (plist_load_thread(a, pl) == 0) /* else keep showing what we had */
+		pager_place_restore(&pl->pg, &at);
 }
 
 void plist_reload(struct app *a, struct plist *pl)
 {
-	int n = pl->l.n, old_sel = pl->l.sel, limit;
-	int64_t sel_id = n ? pl->items[pl->l.sel].id : 0;
-	int64_t top_id = n ? pl->items[pl->l.top].id : 0;
-	int64_t newest = n && pl->at_newest ? pl->items[0].id : 0;
-	struct post_list l;
-
-	if (pl->kind == PL_THREAD) {
-		if (plist_load_thread(a, pl) != 0)
-			return;
-		plist_restore(pl, sel_id, top_id, 0, old_sel);
-		return;
-	}
-	limit = n > PAGE ? (n < 200 ? n : 200) : PAGE;
-	if (plist_fetch(a, pl, pl->at_newest || !n ? 0 : pl->items[0].id + 1, limit,
-			&l) != 0)
-		return; /* keep showing what we had */
-	plist_clear(pl);
-	pl->next_max_id = l.next_max_id;
-	plist_take(pl, &l);
-	plist_restore(pl, sel_id, top_id, newest, old_sel);
-}
-
-/* Loads the page below the last post; lets the top go past LIST_MAX. */
-static void plist_more(struct app *a, struct plist *pl)
-{
-	struct post_list l;
-	int drop;
-
-	if (pl->next_max_id == 0 || pl->l.n == 0 || pl->kind == PL_THREAD)
-		return;
-	if (plist_fetch(a, pl, pl->next_max_id, PAGE, &l) != 0) {
-		app_fail(a, "Could not load older posts");
-		return;
-	}
-	pl->next_max_id = l.next_max_id;
-	plist_take(pl, &l);
-	drop = pl->l.n - LIST_MAX;
-	if (drop <= 0)
-		return;
-	for (int i = 0; i < drop; i++)
-		post_free(&pl->items[i]);
-	memmove(pl->items, pl->items + drop,
-		(size_t)(pl->l.n - drop) * sizeof *pl->items);
-	pl->l.n -= drop;
-	pl->l.sel = pl->l.sel > drop ? pl->l.sel - drop : 0;
-	pl->l.top = pl->l.top > drop ? pl->l.top - drop : 0;
-	pl->at_newest = 0;
-	pl->fresh = 0;
-}
-
-/* Back to the newest posts, after the top was let go. */
-static void plist_newest(struct app *a, struct plist *pl)
-{
-	pl->at_newest = 1;
-	pl->fresh = 0;
-	plist_reload(a, pl);
-	pl->l.sel = pl->l.top = 0;
+	if (pl->kind == PL_THREAD)
+		plist_reload_thread(a, pl);
+	else
+		pager_reload(a, &pl->pg); /* on failure, keep what we had */
 }
 
 struct post *plist_selected(struct plist *pl)
 {
 	struct post *p;
 
-	if (pl == NULL || pl->l.n == 0)
+	if (pl == NULL || pl->pg.l.n == 0)
 		return NULL;
-	p = &pl->items[pl->l.sel];
+	p = plist_item(pl, pl->pg.l.sel);
 	return p->boost_of ? p->boost_of : p;
 }
 
@@ -334,7 +275,7 @@ reply:
 
 static int plist_indent(const struct plist *pl, int i)
 {
-	int d = pl->kind == PL_THREAD && i > pl->focus ? pl->items[i].depth : 0;
+	int d = pl->kind == PL_THREAD && i > pl->focus ? plist_item(pl, i)->depth : 0;
 
 	return (d > 6 ? 6 : d) * 2;
 }
@@ -344,7 +285,7 @@ static int plist_item_height(struct app *a, struct screen *s, int i, int w)
 	struct plist *pl = s->state;
 	int in = plist_indent(pl, i);
 
-	return post_render(a, &pl->items[i], 0, 0, w - in, 1000, 0,
+	return post_render(a, plist_item(pl, i), 0, 0, w - in, 1000, 0,
 			   pl->kind == PL_THREAD && i == pl->focus);
 }
 
@@ -354,7 +295,7 @@ static void plist_item_draw(struct app *a, struct screen *s, int i, int y, int x
 	struct plist *pl = s->state;
 	int in = plist_indent(pl, i);
 
-	post_render(a, &pl->items[i], y, x + in, w - in, h, 1,
+	post_render(a, plist_item(pl, i), y, x + in, w - in, h, 1,
 		    pl->kind == PL_THREAD && i == pl->focus);
 }
 
@@ -383,13 +324,13 @@ static const char *plist_empty(const struct plist *pl)
 
 void plist_draw(struct app *a, struct screen *s, struct plist *pl, int y, int h)
 {
-	if (pl->fresh > pl->l.sel)
-		pl->fresh = pl->l.sel;
-	if (pl->l.n == 0) {
+	if (pl->pg.fresh > pl->pg.l.sel)
+		pl->pg.fresh = pl->pg.l.sel;
+	if (pl->pg.l.n == 0) {
 		draw_wrapped(y + 1, 2, a->cols - 4, h - 1, plist_empty(pl), 1);
 		return;
 	}
-	list_draw(a, s, &pl->l, &plist_ops, y, h);
+	list_draw(a, s, &pl->pg.l, &plist_ops, y, h);
 }
 
 /* ---- keys ------------------------------------------------------------------ */
@@ -399,59 +340,48 @@ static struct plist *pl_of(struct screen *s)
 	return s->state;
 }
 
+/* Moves by delta posts, loading older or newer ones as the window ends. */
+static void plist_move(struct app *a, struct plist *pl, int delta)
+{
+	if (pager_move(a, &pl->pg, delta) != 0)
+		app_fail(a, "Could not load more posts");
+}
+
 static void key_down(struct app *a, struct screen *s)
 {
-	struct plist *pl = pl_of(s);
-
-	if (pl->l.sel + 1 >= pl->l.n)
-		plist_more(a, pl);
-	list_move(&pl->l, 1);
+	plist_move(a, pl_of(s), 1);
 }
 
 static void key_up(struct app *a, struct screen *s)
 {
-	struct plist *pl = pl_of(s);
-
-	if (pl->l.sel == 0 && !pl->at_newest)
-		plist_newest(a, pl);
-	list_move(&pl->l, -1);
+	plist_move(a, pl_of(s), -1);
 }
 
 static void key_first(struct app *a, struct screen *s)
 {
-	struct plist *pl = pl_of(s);
-
-	if (!pl->at_newest)
-		plist_newest(a, pl);
-	pl->l.sel = 0;
+	if (pager_newest(a, &pl_of(s)->pg) != 0)
+		app_fail(a, "Could not load the newest posts");
 }
 
 static void key_last(struct app *a, struct screen *s)
 {
-	struct plist *pl = pl_of(s);
-
-	if (pl->l.sel + 1 >= pl->l.n)
-		plist_more(a, pl);
-	pl->l.sel = pl->l.n - 1;
+	if (pager_last(a, &pl_of(s)->pg) != 0)
+		app_fail(a, "Could not load older posts");
 }
 
 static void key_pgdn(struct app *a, struct screen *s)
 {
 	struct plist *pl = pl_of(s);
-	int n = list_page(a, s, &pl->l, &plist_ops, a->rows - 4);
 
-	if (pl->l.sel + n >= pl->l.n)
-		plist_more(a, pl);
-	list_move(&pl->l, n);
-	pl->l.top = pl->l.sel;
+	plist_move(a, pl, list_page(a, s, &pl->pg.l, &plist_ops, a->rows - 4));
+	pl->pg.l.top = pl->pg.l.sel;
 }
 
 static void key_pgup(struct app *a, struct screen *s)
 {
 	struct plist *pl = pl_of(s);
-	int n = list_page(a, s, &pl->l, &plist_ops, a->rows - 4);
 
-	list_move(&pl->l, -n);
+	plist_move(a, pl, -list_page(a, s, &pl->pg.l, &plist_ops, a->rows - 4));
 }
 
 static void key_open(struct app *a, struct screen *s)
@@ -465,7 +395,7 @@ static void key_open(struct app *a, struct screen *s)
 		app_cw_toggle(a, p->id);
 		return;
 	}
-	if (pl->kind == PL_THREAD && pl->l.sel == pl->focus)
+	if (pl->kind == PL_THREAD && pl->pg.l.sel == pl->focus)
 		app_say(a, "This is the thread of this post; r replies to it.");
 	else
 		view_thread_open(a, p->id);

@@ -243,20 +243,99 @@ void list_move(struct list *l, int delta);
 int list_page(struct app *a, struct screen *s, struct list *l, const struct list_ops *ops,
 	      int h);
 
+/* ---- pager.c: a bounded window onto a long list, newest first ----------- */
+
+/* Items one page loads, and the most a window holds. */
+#define PAGER_PAGE 30
+#define PAGER_MAX 90
+
+/* A page as the store gives it: items newest first, in a malloc'd array
+ * of ops->size bytes each, and where the page after it starts. */
+struct pager_page {
+	void *items;
+	int n;
+	int64_t next_max_id; /* the max_id of the page below; 0 at the end */
+};
+struct pager_ops {
+	size_t size;			 /* bytes of one item */
+	int64_t (*id)(const void *item); /* ids fall along the list */
+	void (*free)(void *item);	 /* frees what the item holds, not it */
+	/* Loads at most limit (1..200) items with ids below max_id (0: from
+	 * the newest) into out; 0 or a CAMP_E* code with err_last(). */
+	int (*fetch)(struct app *a, void *ctx, int64_t max_id, int limit,
+		     struct pager_page *out);
+};
+struct pager {
+	const struct pager_ops *ops;
+	void *ctx;	     /* passed to fetch */
+	char *items;	     /* l.n items of ops->size bytes, owned */
+	int cap;	     /* items there is room for */
+	struct list l;	     /* the selection and the first item shown */
+	int64_t next_max_id; /* where the page below starts; 0: nothing below */
+	int64_t *above;	     /* the max_id that loads each stretch let go above
+				the window, nearest last; owned */
+	int nabove, above_cap;
+	int fresh; /* items that arrived above the selection, unseen */
+};
+/* An empty window over ops; ctx goes to ops->fetch.  Free with
+ * pager_free(), which frees the items and the window's arrays. */
+void pager_init(struct pager *pg, const struct pager_ops *ops, void *ctx);
+void pager_free(struct pager *pg);
+/* Frees every item and forgets what was let go above. */
+void pager_clear(struct pager *pg);
+/* Item i of the window (0 <= i < l.n), its id, and the index of id (-1). */
+void *pager_at(const struct pager *pg, int i);
+int64_t pager_id(const struct pager *pg, int i);
+int pager_index(const struct pager *pg, int64_t id);
+/* Whether the window starts at the newest item (nothing let go above). */
+int pager_at_newest(const struct pager *pg);
+/* Where the member is: the selected item and the first one shown. */
+struct pager_place {
+	int64_t sel_id, top_id;
+	int was_top, old_sel;
+};
+void pager_place_save(const struct pager *pg, struct pager_place *at);
+/* Puts the selection and the top back on the same items (by id; the
+ * selection stays at its index when its item is gone). */
+void pager_place_restore(struct pager *pg, const struct pager_place *at);
+/* Takes over page's items, after the window's (for lists that are not
+ * paged, such as a thread).  page is left empty. */
+void pager_append(struct pager *pg, struct pager_page *page);
+/* Loads the newest page in place of everything.  On failure (a CAMP_E*
+ * code) the window is as it was. */
+int pager_first(struct app *a, struct pager *pg);
+/* Loads the same window again after a change elsewhere: the selection
+ * and the top stay on the items they were on; at the newest, new items
+ * above the selection are counted in fresh.  0 or a CAMP_E* code (the
+ * window unchanged). */
+int pager_reload(struct app *a, struct pager *pg);
+/* Loads the page below the window and lets the top go past PAGER_MAX.
+ * Returns how many items were let go (0 when none, or nothing was
+ * below), or a CAMP_E* code with the window unchanged. */
+int pager_below(struct app *a, struct pager *pg);
+/* Loads the stretch let go right above the window again (and, back at
+ * the newest, whatever arrived meanwhile) and lets the bottom go past
+ * PAGER_MAX.  Returns how many items came above (0 at the newest), or a
+ * CAMP_E* code. */
+int pager_above(struct app *a, struct pager *pg);
+/* Moves the selection by delta items, loading below or above when it
+ * would leave the window; 0 or a CAMP_E* code (the move is made as far
+ * as the window allows either way). */
+int pager_move(struct app *a, struct pager *pg, int delta);
+/* Selects the last item, loading the page below when already on it. */
+int pager_last(struct app *a, struct pager *pg);
+/* Selects the newest item, loading it again if it was let go. */
+int pager_newest(struct app *a, struct pager *pg);
+
 /* ---- postlist.c: lists of posts (timelines, profiles, threads, DMs) ---- */
 enum plist_kind { PL_TIMELINE, PL_THREAD, PL_DM };
 struct plist {
 	enum plist_kind kind;
 	struct timeline_query q; /* PL_TIMELINE: kind, account, tag */
 	char tag[64];
-	int64_t post_id; /* PL_THREAD: the focus; PL_DM: a post of it */
-	struct post *items;
-	int cap;
-	struct list l;
-	int at_newest;
-	int64_t next_max_id;	 /* where the next older page starts; 0: no more */
+	int64_t post_id;	 /* PL_THREAD: the focus; PL_DM: a post of it */
+	struct pager pg;	 /* the posts (struct post), the selection */
 	int focus;		 /* PL_THREAD: index of the focus */
-	int fresh;		 /* new posts above the selection */
 	struct account *profile; /* the profile view's account, or NULL */
 	struct relationship rel;
 };
@@ -292,6 +371,7 @@ extern const struct view view_directory;
 extern const struct view view_help;
 extern const struct view view_compose;
 extern const struct view view_welcome;
+extern const struct view view_visibility;
 
 /* view-timeline.c */
 void view_timeline_open(struct app *a, enum timeline_kind kind, const char *tag);
@@ -309,6 +389,25 @@ void view_compose_open(struct app *a, const struct post *parent, const struct po
 		       int visibility);
 /* view-welcome.c: the first-login pages. */
 void view_welcome_open(struct app *a);
+
+/* vis-picker.c: the six levels in words, and the picker that chooses one. */
+/* The levels in the order TUI.md lists them (the picker's 1-6). */
+extern const int vis_order[VIS_COUNT];
+/* One line on who can see a post of level v, into out (n bytes). */
+void vis_explain(const struct app *a, int v, char *out, size_t n);
+/* The level's short name: "public", ..., "camp", "neighborhood". */
+const char *vis_label(int v);
+/* Where level v is in vis_order (0 if it is not a level). */
+int vis_picker_index(int v);
+/* Draws heading on row y, then the six levels from row y+2, each with
+ * its number, name and explanation, the one at index pick marked; at most
+ * h rows, w cells wide from column 2. */
+void vis_picker_draw(struct app *a, const char *heading, int pick, int y, int w, int h);
+/* A key in the picker: j/k and the arrows move *pick; Enter or a digit
+ * 1-6 returns the index chosen; -1 for anything else. */
+int vis_picker_key(int key, int *pick);
+/* view-visibility.c: who sees the member's new posts by default. */
+void view_visibility_open(struct app *a);
 
 /* ---- actions.c: what a member does to a post or an account --------------- */
 void act_follow_toggle(struct app *a, int64_t account_id);

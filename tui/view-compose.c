@@ -31,42 +31,6 @@ static const int vis_rank[VIS_COUNT] = {
 	[VIS_DIRECT] = 0,	[VIS_FOLLOWERS] = 1, [VIS_CAMP] = 2,
 	[VIS_NEIGHBORHOOD] = 3, [VIS_UNLISTED] = 4,  [VIS_PUBLIC] = 5,
 };
-/* The picker's order: as TUI.md lists them. */
-static const int vis_order[VIS_COUNT] = {
-	VIS_PUBLIC, VIS_UNLISTED, VIS_FOLLOWERS, VIS_DIRECT, VIS_CAMP, VIS_NEIGHBORHOOD,
-};
-
-/* One line on a level, as the member reads it. */
-static void vis_explain(const struct app *a, int v, char *out, size_t n)
-{
-	switch (v) {
-	case VIS_PUBLIC:
-		snprintf(out, n, "anyone, shown in public timelines");
-		break;
-	case VIS_UNLISTED:
-		snprintf(out, n, "anyone, but not in public timelines");
-		break;
-	case VIS_FOLLOWERS:
-		snprintf(out, n, "your followers and people you mention");
-		break;
-	case VIS_DIRECT:
-		snprintf(out, n, "only the people you mention");
-		break;
-	case VIS_CAMP:
-		snprintf(out, n, "only people on %s; it never leaves the camp",
-			 a->cfg->camp_name);
-		break;
-	default:
-		snprintf(out, n, "this camp and the camps it trusts");
-		break;
-	}
-}
-
-static const char *vis_label(int v)
-{
-	return v == VIS_CAMP ? "camp" : visibility_name((enum visibility)v);
-}
-
 /* ---- drawing ---------------------------------------------------------------- */
 
 static void compose_box(struct app *a, int y, int h, const char *title)
@@ -129,24 +93,6 @@ static void compose_body(struct compose *c, int y, int w, int h, int *cy, int *c
 	*cx = 2 + col;
 }
 
-static void compose_picker(struct app *a, struct compose *c, int y, int w, int h)
-{
-	char why[160];
-
-	mvaddstr(y, 2, "Who can see it? (\xe2\x86\x91\xe2\x86\x93 and Enter, or 1-6)");
-	for (int i = 0; i < VIS_COUNT && i + 2 < h; i++) {
-		int v = vis_order[i];
-		vis_explain(a, v, why, sizeof why);
-		if (i == c->pick)
-			draw_on(a, C_TAB);
-		mvprintw(y + 2 + i, 2, "%s %d %-12s", i == c->pick ? ">" : " ", i + 1,
-			 vis_label(v));
-		if (i == c->pick)
-			draw_off(a, C_TAB);
-		draw_safe(y + 2 + i, 20, w - 18, why, strlen(why));
-	}
-}
-
 /* "Who can see it: camp · only people on ...      41/500" */
 static void compose_status(struct app *a, struct compose *c, int y, int w)
 {
@@ -188,7 +134,9 @@ static void view_compose_draw(struct app *a, struct screen *s, int y, int h)
 	draw_hline(y + 2, 2, w);
 	draw_off(a, C_DIM);
 	if (c->picking) {
-		compose_picker(a, c, y + 3, w, bh);
+		vis_picker_draw(
+			a, "Who can see it? (\xe2\x86\x91\xe2\x86\x93 and Enter, or 1-6)",
+			c->pick, y + 3, w, bh);
 	} else if (c->field == 1) {
 		compose_body(c, y + 3, w, bh, &cy, &cx);
 	} else {
@@ -289,9 +237,7 @@ static void key_picker(struct app *a, struct screen *s)
 		return;
 	}
 	c->picking = !c->picking;
-	for (int i = 0; i < VIS_COUNT; i++)
-		if (vis_order[i] == c->vis)
-			c->pick = i;
+	c->pick = vis_picker_index(c->vis);
 }
 
 /* Chooses a level from the picker; widening a camp-only reply asks. */
@@ -311,14 +257,10 @@ static void compose_choose(struct app *a, struct compose *c, int i)
 
 static int compose_pick_input(struct app *a, struct compose *c, int key)
 {
-	if (key == 'j' || key == K_FN(KEY_DOWN))
-		c->pick = (c->pick + 1) % VIS_COUNT;
-	else if (key == 'k' || key == K_FN(KEY_UP))
-		c->pick = (c->pick + VIS_COUNT - 1) % VIS_COUNT;
-	else if (key == K_ENTER || key == K_FN(KEY_ENTER))
-		compose_choose(a, c, c->pick);
-	else if (key >= '1' && key < '1' + VIS_COUNT)
-		compose_choose(a, c, key - '1');
+	int i = vis_picker_key(key, &c->pick);
+
+	if (i >= 0)
+		compose_choose(a, c, i);
 	return 1;
 }
 

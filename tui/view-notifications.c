@@ -1,22 +1,22 @@
 /*
  * view-notifications.c: mentions, replies, follows, boosts, favourites.
  *
- * The newest notifications (one page), each with who did what and when,
- * and the post it is about (its content warning kept closed).  Seeing the
- * list marks it read, which the tab bar's count follows.  Enter opens the
- * post's thread or the follower's profile; a and x answer follow
- * requests.  Nothing here may change a notification but its read mark.
+ * Notifications newest first, each with who did what and when, and the
+ * post it is about (its content warning kept closed).  They live in a
+ * pager (pager.c) like the timelines: older pages load as the member
+ * scrolls down, at most PAGER_MAX are held, and scrolling back up loads
+ * again what was let go.  Seeing the newest marks them read, which the
+ * tab bar's count follows.  Enter opens the post's thread or the
+ * follower's profile; a and x answer follow requests.  Nothing here may
+ * change a notification but its read mark.
  */
 #include "tui/tui-private.h"
 
 #include <curses.h>
 #include <string.h>
 
-#define NOTE_PAGE 50
-
 struct notes {
-	struct notification_list nl;
-	struct list l;
+	struct pager pg; /* struct notification items */
 };
 
 static const char *const verbs[NOTIFY_KIND_COUNT] = {
@@ -28,22 +28,57 @@ static const char *const verbs[NOTIFY_KIND_COUNT] = {
 	[NOTIFY_FAVOURITE] = "\xe2\x98\x85 %s favourited your post",
 };
 
-/* Loads the newest page; mark says the member is looking at it, so it
- * counts as read. */
-static int notes_load(struct app *a, struct notes *n, int mark)
+static struct notification *note_at(struct notes *n, int i)
+{
+	return pager_at(&n->pg, i);
+}
+
+static int64_t note_id(const void *item)
+{
+	return ((const struct notification *)item)->id;
+}
+
+/* Frees what one notification holds, as notification_list_free() does
+ * for each of a list's. */
+static void note_free(void *item)
+{
+	struct notification *no = item;
+
+	account_brief_free(&no->from);
+	if (no->post) {
+		post_free(no->post);
+		free(no->post);
+	}
+}
+
+/* A page of notifications.  The store gives no next_max_id for them, so
+ * the page below starts under the last one; a short page may be followed
+ * by more (the store skips what the member may not see), and an empty
+ * one ends the list. */
+static int note_fetch(struct app *a, void *ctx, int64_t max_id, int limit,
+		      struct pager_page *out)
 {
 	struct notification_list nl = {0};
-	int r = notifications_get(a->st, a->viewer, 0, NOTE_PAGE, &nl);
+	int r = notifications_get(a->st, a->viewer, max_id, limit, &nl);
 
+	(void)ctx;
 	if (r != 0)
 		return r;
-	notification_list_free(&n->nl);
-	n->nl = nl;
-	n->l.n = nl.n;
-	if (mark && nl.n > 0 &&
-	    notifications_mark_read(a->st, a->me.id, nl.items[0].id) == 0)
-		a->unread = 0;
+	out->items = nl.items;
+	out->n = nl.n;
+	out->next_max_id = nl.n > 0 ? nl.items[nl.n - 1].id : 0;
 	return 0;
+}
+
+static const struct pager_ops note_pager = {sizeof(struct notification), note_id,
+					    note_free, note_fetch};
+
+/* The member is looking at the newest: they count as read. */
+static void notes_mark_read(struct app *a, struct notes *n)
+{
+	if (a->unread > 0 && pager_at_newest(&n->pg) && n->pg.l.n > 0 &&
+	    notifications_mark_read(a->st, a->me.id, pager_id(&n->pg, 0)) == 0)
+		a->unread = 0;
 }
 
 /* The post under a notification, drawn without its counts line. */
@@ -95,14 +130,14 @@ static int note_height(struct app *a, struct screen *s, int i, int w)
 {
 	struct notes *n = s->state;
 
-	return note_render(a, &n->nl.items[i], 0, 0, w, 1000, 0);
+	return note_render(a, note_at(n, i), 0, 0, w, 1000, 0);
 }
 
 static void note_draw(struct app *a, struct screen *s, int i, int y, int x, int w, int h)
 {
 	struct notes *n = s->state;
 
-	note_render(a, &n->nl.items[i], y, x, w, h, 1);
+	note_render(a, note_at(n, i), y, x, w, h, 1);
 }
 
 static const struct list_ops note_ops = {note_height, note_draw};
@@ -111,32 +146,28 @@ static void view_notifications_draw(struct app *a, struct screen *s, int y, int 
 {
 	struct notes *n = s->state;
 
-	if (n->nl.n == 0)
+	if (n->pg.l.n == 0)
 		draw_wrapped(y + 1, 2, a->cols - 4, h - 1,
 			     "No notifications yet. When someone mentions, follows, "
 			     "boosts or favourites you, it shows here.",
 			     1);
 	else
-		list_draw(a, s, &n->l, &note_ops, y, h);
+		list_draw(a, s, &n->pg.l, &note_ops, y, h);
 }
 
 static void view_notifications_changed(struct app *a, struct screen *s)
 {
 	struct notes *n = s->state;
-	int64_t sel = n->nl.n ? n->nl.items[n->l.sel].id : 0;
 
-	if (notes_load(a, n, app_top(a) == s) != 0)
-		return;
-	for (int i = 0; i < n->nl.n; i++)
-		if (n->nl.items[i].id == sel)
-			n->l.sel = i;
+	if (pager_reload(a, &n->pg) == 0 && app_top(a) == s)
+		notes_mark_read(a, n);
 }
 
 static void view_notifications_close(struct screen *s)
 {
 	struct notes *n = s->state;
 
-	notification_list_free(&n->nl);
+	pager_free(&n->pg);
 	free(n);
 }
 
@@ -144,47 +175,56 @@ static struct notification *note_sel(struct screen *s)
 {
 	struct notes *n = s->state;
 
-	return n->nl.n ? &n->nl.items[n->l.sel] : NULL;
+	return n->pg.l.n ? note_at(n, n->pg.l.sel) : NULL;
+}
+
+/* Moves by delta, loading older or newer ones as the window ends. */
+static void note_move(struct app *a, struct screen *s, int delta)
+{
+	struct notes *n = s->state;
+
+	if (pager_move(a, &n->pg, delta) != 0)
+		app_fail(a, "Could not load more notifications");
+	notes_mark_read(a, n);
 }
 
 static void key_down(struct app *a, struct screen *s)
 {
-	(void)a;
-	list_move(&((struct notes *)s->state)->l, 1);
+	note_move(a, s, 1);
 }
 
 static void key_up(struct app *a, struct screen *s)
 {
-	(void)a;
-	list_move(&((struct notes *)s->state)->l, -1);
+	note_move(a, s, -1);
 }
 
 static void key_first(struct app *a, struct screen *s)
 {
-	(void)a;
-	((struct notes *)s->state)->l.sel = 0;
+	struct notes *n = s->state;
+
+	if (pager_newest(a, &n->pg) != 0)
+		app_fail(a, "Could not load the newest notifications");
+	notes_mark_read(a, n);
 }
 
 static void key_last(struct app *a, struct screen *s)
 {
-	struct notes *n = s->state;
-
-	(void)a;
-	n->l.sel = n->l.n - 1;
+	if (pager_last(a, &((struct notes *)s->state)->pg) != 0)
+		app_fail(a, "Could not load older notifications");
 }
 
 static void key_pgdn(struct app *a, struct screen *s)
 {
 	struct notes *n = s->state;
 
-	list_move(&n->l, list_page(a, s, &n->l, &note_ops, a->rows - 4));
+	note_move(a, s, list_page(a, s, &n->pg.l, &note_ops, a->rows - 4));
 }
 
 static void key_pgup(struct app *a, struct screen *s)
 {
 	struct notes *n = s->state;
 
-	list_move(&n->l, -list_page(a, s, &n->l, &note_ops, a->rows - 4));
+	note_move(a, s, -list_page(a, s, &n->pg.l, &note_ops, a->rows - 4));
 }
 
 static void key_open(struct app *a, struct screen *s)
@@ -240,7 +280,7 @@ static const struct key note_keys[] = {
 	{{'j', K_FN(KEY_DOWN)}, "j \xe2\x86\x93", "next notification", key_down},
 	{{'k', K_FN(KEY_UP)}, "k \xe2\x86\x91", "previous notification", key_up},
 	{{'g', K_FN(KEY_HOME)}, "g Home", "newest", key_first},
-	{{'G', K_FN(KEY_END)}, "G End", "oldest shown", key_last},
+	{{'G', K_FN(KEY_END)}, "G End", "last loaded (loads older)", key_last},
 	{{K_FN(KEY_NPAGE), ' '}, "PgDn Space", "page down", key_pgdn},
 	{{K_FN(KEY_PPAGE)}, "PgUp", "page up", key_pgup},
 	{{K_ENTER, K_FN(KEY_ENTER)},
@@ -270,10 +310,13 @@ void view_notifications_open(struct app *a)
 {
 	struct notes *n = xcalloc(1, sizeof *n);
 
-	if (notes_load(a, n, 1) != 0) {
+	pager_init(&n->pg, &note_pager, n);
+	if (pager_first(a, &n->pg) != 0) {
 		app_fail(a, "Could not load notifications");
+		pager_free(&n->pg);
 		free(n);
 		return;
 	}
+	notes_mark_read(a, n);
 	app_push(a, &view_notifications, n, "Notifications");
 }

@@ -4,8 +4,9 @@
  * A header (name, acct, intro, how the two of you relate) above the
  * account's posts as the store lets this member see them.  F, m and B act
  * on the account itself; on one's own profile, i and N change the intro
- * and the display name.  Names and intros are someone else's words: they
- * are drawn only through draw.c's sanitizing helpers.
+ * and the display name, and v who sees new posts by default.  Names and
+ * intros are someone else's words: they are drawn only through draw.c's
+ * sanitizing helpers.
  */
 #include "tui/tui-private.h"
 
@@ -40,7 +41,8 @@ static void profile_relation(const struct app *a, const struct plist *pl, struct
 	const struct relationship *r = &pl->rel;
 
 	if (pl->profile->id == a->me.id) {
-		buf_puts(b, "This is you.  i edit your intro   N edit your name");
+		buf_puts(b, "This is you.  i edit your intro   N edit your name   v who "
+			    "sees new posts");
 		return;
 	}
 	if (r->followed_by == FOLLOW_ACCEPTED)
@@ -55,6 +57,23 @@ static void profile_relation(const struct app *a, const struct plist *pl, struct
 	if (r->blocked_by)
 		buf_puts(b, " \xc2\xb7 has blocked you");
 	buf_puts(b, "   F follow  m mute  B block");
+}
+
+/* "Your new posts start as: camp (only people on ...)", on one's own
+ * profile; returns the rows it takes. */
+static int profile_default_vis(struct app *a, int y, int w, int draw)
+{
+	struct buf b = BUF_INIT;
+	char why[160];
+	int v = (int)a->me.default_visibility;
+
+	if (draw) {
+		vis_explain(a, v, why, sizeof why);
+		buf_printf(&b, "Your new posts start as: %s (%s)", vis_label(v), why);
+		draw_safe(y, 2, w, buf_str(&b), b.len);
+	}
+	buf_free(&b);
+	return 1;
 }
 
 /* Draws (or measures) the header; returns its rows. */
@@ -83,7 +102,10 @@ static int profile_header(struct app *a, struct plist *pl, int y, int draw)
 		draw_safe(y + rows, x, w, buf_str(&rel), rel.len);
 		draw_off(a, C_DIM);
 	}
-	rows += 2;
+	rows++;
+	if (acc->id == a->me.id)
+		rows += profile_default_vis(a, y + rows, w, draw);
+	rows++;
 	buf_free(&rel);
 	free(acct);
 	return rows;
@@ -159,12 +181,21 @@ static void key_display_name(struct app *a, struct screen *s)
 	profile_edit(a, s, 0);
 }
 
+static void key_default_vis(struct app *a, struct screen *s)
+{
+	if (((struct plist *)s->state)->profile->id != a->me.id)
+		app_say(a, "You can only change your own profile.");
+	else
+		view_visibility_open(a);
+}
+
 static const struct key profile_keys[] = {
 	{{'F'}, "F", "follow or unfollow this account", key_follow},
 	{{'m'}, "m", "mute or unmute this account", key_mute},
 	{{'B'}, "B", "block or unblock this account (asks first)", key_block},
 	{{'i'}, "i", "your profile: edit your intro", key_bio},
 	{{'N'}, "N", "your profile: edit your display name", key_display_name},
+	{{'v'}, "v", "your profile: who sees your new posts", key_default_vis},
 	KEYS_END,
 };
 

@@ -74,7 +74,7 @@ static const char *const tour_lines[] = {
 	"",
 	"Who can see a post:  public (anyone)  unlisted (anyone, off public lists)",
 	"followers (yours, and who you mention)  direct (only who you mention)",
-	"camp (only people here, never leaves)  neighborhood (here and trusted camps)",
+	"camp (only people here, never leaves)  neighborhood (here + trusted camps)",
 	NULL,
 };
 
@@ -82,14 +82,16 @@ static const char *const tour_lines[] = {
 static void tour_members(struct app *a, int y, int h)
 {
 	struct directory_entry *e = NULL;
-	int n = 0, i;
+	int n = 0, i, room;
 
 	if (directory_list(a->st, a->me.id, &e, &n) != 0)
 		return;
 	draw_on(a, C_NAME);
 	mvaddstr(y, 2, "Who is here");
 	draw_off(a, C_NAME);
-	for (i = 0; i < n && i + 1 < h; i++) {
+	/* The last row says how many more there are, when some do not fit. */
+	room = n > h - 1 ? h - 2 : h - 1;
+	for (i = 0; i < n && i < room; i++) {
 		char *acct = account_acct(&e[i].account);
 		int used = draw_text(y + 1 + i, 4, 24, acct, TEXT_NAME);
 		draw_text(y + 1 + i, 4 + used + 2, a->cols - 10 - used,

@@ -7,10 +7,12 @@ starts is stopped and its temporary folder removed at exit.
 """
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import time
 import traceback
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -111,9 +113,11 @@ def main():
     print("1..%d" % len(_tests))
     failed = 0
     for i, fn in enumerate(_tests, 1):
+        start = time.time()
         try:
             fn()
             print("ok %d - %s" % (i, fn.__name__))
+            print("# %s took %.1fs" % (fn.__name__, time.time() - start))
         except Exception:
             failed += 1
             print("not ok %d - %s" % (i, fn.__name__))
@@ -130,9 +134,6 @@ def main():
 
 
 # ---- SSH helpers: a running camp and the real OpenSSH client ------------
-
-import signal
-import time
 
 SSH_OPTS = ["-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
             "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes",
@@ -271,14 +272,24 @@ class Server:
         p = self.cmd(user, key, *argv, "--json", check=0)
         return json.loads(p.out)
 
-    def spawn(self, user, key, *command, rows=24, cols=80):
-        """ssh -tt under pexpect, on a terminal of rows x cols."""
+    def spawn(self, user, key, *command, rows=24, cols=80, term="xterm-256color"):
+        """ssh -tt under pexpect, on a terminal of rows x cols whose type
+        is term (ssh passes TERM on to the camp, as it does for a person:
+        "vt100" is a terminal without colours)."""
         import pexpect
         args = self.ssh_args(user, key, *command, tty=True)
         child = pexpect.spawn(args[0], args[1:], dimensions=(rows, cols),
-                              timeout=15, env=dict(os.environ, TERM="xterm-256color"))
+                              timeout=15, env=dict(os.environ, TERM=term))
+        child.delaybeforesend = None  # pexpect's default 50 ms per send
         cleanup(lambda: child.terminate(force=True))
         return child
+
+    def login(self, user, key, rows=24, cols=80, term="xterm-256color"):
+        """Logs user in with ssh -tt and goes through the first-login pages,
+        if shown, to the timelines; returns the Screen."""
+        s = Screen(self.spawn(user, key, rows=rows, cols=cols, term=term), rows, cols)
+        s.enter_client()
+        return s
 
     def join(self, key, name, code=None):
         """Joins with a fresh member invite (or code) and key."""
@@ -334,22 +345,45 @@ def term_screen(rows, cols):
 
 
 class Screen:
-    """A pyte screen fed from a pexpect child, for asserting on what a
-    member would see."""
+    """A pyte screen fed from a pexpect child (ssh -tt, or any program on
+    a pty), for asserting on what a member would see.  raw keeps every
+    byte received, for what a full-screen client wipes and for checking
+    what reached the terminal at all."""
 
     def __init__(self, child, rows=24, cols=80):
         self.child = child
         self.screen, self.stream = term_screen(rows, cols)
-        self.raw = b""  # everything received, for text a full-screen UI wipes
+        self.raw = b""
 
     def resize(self, rows, cols):
+        """Resizes the terminal (the client gets SIGWINCH through ssh)."""
         self.screen.resize(rows, cols)
         self.child.setwinsize(rows, cols)
+        self.pump(0.2)
+
+    def lines(self):
+        return [line.rstrip() for line in self.screen.display]
 
     def text(self):
-        return "\n".join(self.screen.display)
+        """The screen, one line per row, trailing blanks dropped."""
+        return "\n".join(self.lines())
+
+    def marked(self):
+        """The rows of the selected item: those with the margin bar."""
+        return [line for line in self.lines() if line.startswith("\u258c")]
+
+    def wait_selected(self, text, timeout=10):
+        """Waits until the selected item (the rows marked in the margin)
+        holds text, then until the frame is whole."""
+        deadline = time.time() + timeout
+        while not any(text in line for line in self.marked()):
+            if time.time() > deadline:
+                raise AssertionError("%r is not the selection:\n%s" % (text, self.text()))
+            self.pump(0.02)
+        self.settle()
 
     def pump(self, seconds=0.1):
+        """Reads what arrives until nothing has for seconds."""
         import pexpect
         try:
             while True:
@@ -358,6 +392,26 @@ class Screen:
                 self.stream.feed(data)
         except (pexpect.TIMEOUT, pexpect.EOF):
             pass
+
+    def settle(self, quiet=0.1, most=2.0):
+        """Reads until the client has been quiet for a moment (at most
+        `most` seconds), so the screen holds a whole frame, not half of one."""
+        import pexpect
+        end = time.time() + most
+        while time.time() < end:
+            try:
+                data = self.child.read_nonblocking(65536, timeout=quiet)
+                self.raw += data
+                self.stream.feed(data)
+            except (pexpect.TIMEOUT, pexpect.EOF):
+                return
+
+    def keys(self, s, settle=0.05):
+        """Types s, then reads until the client is quiet for settle seconds
+        (assertions that follow should wait, as wait_for does: a busy
+        machine may answer later)."""
+        self.child.send(s)
+        self.pump(settle)
 
     def wait_raw(self, text, timeout=10):
         """Waits until text has been received, whatever the screen shows."""
@@ -368,13 +422,17 @@ class Screen:
             self.pump(0.05)
 
     def wait_for(self, text, timeout=10, gone=False):
-        """Waits until text is (with gone: is no longer) on the screen."""
+        """Waits until text is (with gone: is no longer) on the screen, then
+        until the frame is whole; returns when it was first seen."""
         deadline = time.time() + timeout
         while (text in self.text()) == gone:
             if time.time() > deadline:
-                raise AssertionError("%r %s the screen:\n%s" % (
-                    text, "still on" if gone else "not on", self.text()))
-            self.pump(0.05)
+                raise AssertionError("%r %s the screen after %.1fs:\n%s" % (
+                    text, "still on" if gone else "not on", timeout, self.text()))
+            self.pump(0.02)
+        seen = time.time()
+        self.settle()
+        return seen
 
     def wait_width(self, cols, timeout=10):
         """Waits until the client has redrawn for a window cols wide: its
@@ -386,30 +444,33 @@ class Screen:
             if time.time() > deadline:
                 raise AssertionError("no %d-column redraw:\n%s" % (cols, self.text()))
             self.pump(0.05)
+        self.settle()
 
     def enter_client(self, timeout=10):
-        """Goes through the first-login pages, if shown, to the timelines."""
+        """Goes through the first-login pages, if shown, to the timelines:
+        Enter on each, y where the code of conduct still wants accepting."""
         deadline = time.time() + timeout
         self.wait_for("1 Home", timeout)
-        tries = 0
-        while "Enter next" in self.text() or "Press Enter" in self.text():
+        while any(w in self.text() for w in ("Enter next", "Press Enter", "Press y")):
             if time.time() > deadline:
                 raise AssertionError("stuck in the welcome pages:\n" + self.text())
             before = self.text()
-            # Enter goes on; the code of conduct may want a y first.
-            self.child.send("y" if tries % 2 else "\r")
-            self.pump(0.3)
-            tries = 0 if self.text() != before else tries + 1
+            self.child.send("y" if "Press y to accept" in before else "\r")
+            while self.text() == before and time.time() < deadline:
+                self.pump(0.02)
+            self.settle()
 
     def leave(self):
-        """Quits the client the way a member does and checks it exits 0."""
+        """Goes back to a tab, quits the way a member does (q, then y) and
+        checks the client exits 0 (ASan reports leaks there)."""
         import pexpect
-        self.child.send("\x1b\x1b")
-        self.pump(0.3)
+        self.keys("\x1b" * 6)
         self.child.send("q")
         self.wait_for("Leave the camp?")
         self.child.send("y")
         self.child.expect(pexpect.EOF, timeout=10)
+        self.child.wait()
+        self.child.delayafterclose = 0  # it has exited: no need to wait more
         self.child.close()
         if self.child.exitstatus != 0:
             raise AssertionError("client exited %r" % self.child.exitstatus)
