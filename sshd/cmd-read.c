@@ -127,6 +127,9 @@ static int read_notifications(struct cmd_ctx *ctx, struct viewer *v,
 		json_decref(a);
 	if (!o->json && l.n == 0)
 		buf_puts(&ctx->out, "No notifications.\n");
+	if (!o->json && l.next_max_id)
+		buf_printf(&ctx->out, "(older: --max-id %lld)\n",
+			   (long long)l.next_max_id);
 	notification_list_free(&l);
 	return 0;
 }

@@ -128,7 +128,8 @@ int notifications_get(struct store *st, struct viewer *v, int64_t max_id, int li
 		" FROM notifications WHERE account_id = ? AND id < ? ORDER BY id DESC "
 		"LIMIT ?";
 	sqlite3_stmt *s;
-	int r, rc, keep;
+	int r, rc = SQLITE_DONE, keep, scanned = 0;
+	int64_t last = 0;
 
 	memset(out, 0, sizeof *out);
 	if (limit < 1 || limit > 200)
@@ -139,6 +140,8 @@ int notifications_get(struct store *st, struct viewer *v, int64_t max_id, int li
 	sqlite3_bind_int64(s, 2, max_id > 0 ? max_id : INT64_MAX);
 	sqlite3_bind_int(s, 3, limit * 4);
 	while (out->n < limit && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		last = sqlite3_column_int64(s, 0);
+		scanned++;
 		if ((r = notification_keep(st, v, sqlite3_column_int64(s, 2),
 					   sqlite3_column_int64(s, 3), &keep)) != 0)
 			break;
@@ -151,6 +154,9 @@ int notifications_get(struct store *st, struct viewer *v, int64_t max_id, int li
 		out->n++;
 	}
 	stmt_done(s, 0);
+	/* Go on from the last row looked at, unless the rows ran out. */
+	if (r == 0 && (out->n == limit || scanned == limit * 4))
+		out->next_max_id = last;
 	if (r != 0)
 		notification_list_free(out);
 	return r;

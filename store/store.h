@@ -474,6 +474,7 @@ struct notification {
 struct notification_list {
 	struct notification *items;
 	int n;
+	int64_t next_max_id; /* pass as max_id for the next page; 0 at the end */
 };
 void notification_list_free(struct notification_list *l);
 int notifications_get(struct store *st, struct viewer *v, int64_t max_id, int limit,

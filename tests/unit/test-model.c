@@ -454,6 +454,17 @@ static void notifications_for_every_kind(void **state)
 	assert_null(nl.items[4].post);
 	assert_true(nl.items[0].unread);
 	notification_list_free(&nl);
+	/* Pages go on from where the last one stopped, and end. */
+	struct notification_list p1, p2;
+	assert_int_equal(notifications_get(f->st, v, 0, 3, &p1), 0);
+	assert_int_equal(p1.n, 3);
+	assert_true(p1.next_max_id > 0);
+	assert_int_equal(notifications_get(f->st, v, p1.next_max_id, 3, &p2), 0);
+	assert_int_equal(p2.n, 2);
+	assert_int_equal(p2.items[0].kind, NOTIFY_MENTION);
+	assert_int_equal(p2.next_max_id, 0);
+	notification_list_free(&p1);
+	notification_list_free(&p2);
 	assert_int_equal(notifications_mark_read(f->st, alice, 0), 0);
 	assert_int_equal(notifications_unread(f->st, v, &unread), 0);
 	assert_int_equal(unread, 0);
