@@ -736,13 +736,18 @@ static void gen_camp(const char *path, const char *gen_path, long posts)
 
 enum depth { FIRST, PAGE10, DEEP };
 
+#define NOTES (-1) /* a case's kind for notifications_get */
+/* The lists whose tenth page is measured, in the order of bench.cursor. */
+static const int paged_kinds[] = {TL_HOME, TL_CAMP, NOTES};
+
 struct bench {
 	const char *path;
 	struct store *st;
 	int64_t ids[MEMBERS];
 	struct viewer *viewers[MEMBERS];
-	int64_t cursor[3][MEMBERS]; /* max_id of page 10: home, camp, notes */
-	int64_t deep_post, deep_note;
+	/* max_id of page 10 (0 until bench_prepare has paged there) */
+	int64_t cursor[ARRAY_LEN(paged_kinds)][MEMBERS];
+	int64_t deep_post, deep_note; /* 0 until known */
 };
 
 struct bench_case;
@@ -753,7 +758,7 @@ typedef int (*case_fn)(struct bench *b, const struct bench_case *c, int v, int *
 struct bench_case {
 	const char *name;
 	case_fn run;
-	int kind; /* TL_HOME, TL_CAMP, or -1 for notifications */
+	int kind; /* a timeline_kind, or NOTES */
 	enum depth depth;
 	int fewer;
 };
@@ -765,13 +770,14 @@ static void bench_check(int r, const char *what)
 
 static int64_t case_max_id(const struct bench *b, const struct bench_case *c, int v)
 {
-	int which = c->kind < 0 ? 2 : c->kind;
-
 	switch (c->depth) {
 	case PAGE10:
-		return b->cursor[which][v];
+		for (size_t k = 0; k < ARRAY_LEN(paged_kinds); k++)
+			if (paged_kinds[k] == c->kind)
+				return b->cursor[k][v];
+		fatal("no page 10 for case %s", c->name);
 	case DEEP:
-		return c->kind < 0 ? b->deep_note : b->deep_post;
+		return c->kind == NOTES ? b->deep_note : b->deep_post;
 	default:
 		return 0;
 	}
@@ -824,7 +830,7 @@ static int run_page(struct bench *b, const struct bench_case *c, int v, int *ite
 {
 	int64_t max_id = case_max_id(b, c, v);
 
-	if (c->kind < 0)
+	if (c->kind == NOTES)
 		return page_notes(b->st, b->viewers[v], max_id, items, NULL);
 	return page_timeline(b->st, b->viewers[v], c->kind, max_id, items, NULL);
 }
@@ -863,6 +869,20 @@ static int run_login(struct bench *b, const struct bench_case *c, int v, int *it
 	return r;
 }
 
+/* Opening the camp alone: what every new process pays first. */
+static int run_open(struct bench *b, const struct bench_case *c, int v, int *items)
+{
+	struct store *st;
+	int r;
+
+	(void)c;
+	(void)v;
+	*items = 0;
+	if ((r = store_open(b->path, 0, &st)) == 0)
+		store_close(st);
+	return r;
+}
+
 static const struct bench_case cases[] = {
 	{"viewer_member()", run_viewer, 0, FIRST, 0},
 	{"home, first page", run_page, TL_HOME, FIRST, 0},
@@ -871,44 +891,67 @@ static const struct bench_case cases[] = {
 	{"camp, first page", run_page, TL_CAMP, FIRST, 0},
 	{"camp, page 10", run_page, TL_CAMP, PAGE10, 0},
 	{"camp, deep (max_id at 10% of ids)", run_page, TL_CAMP, DEEP, 0},
-	{"notifications, first page", run_page, -1, FIRST, 0},
-	{"notifications, page 10", run_page, -1, PAGE10, 0},
-	{"notifications, deep (max_id at 10% of ids)", run_page, -1, DEEP, 0},
+	{"federated, first page", run_page, TL_FEDERATED, FIRST, 0},
+	{"notifications, first page", run_page, NOTES, FIRST, 0},
+	{"notifications, page 10", run_page, NOTES, PAGE10, 0},
+	{"notifications, deep (max_id at 10% of ids)", run_page, NOTES, DEEP, 0},
 	{"session: viewer_member + home first page", run_session, 0, FIRST, 0},
+	{"store_open() + store_close()", run_open, 0, FIRST, 1},
 	{"login: store_open + viewer + home + notifications", run_login, 0, FIRST, 1},
 };
 
-/* Pages through nine pages of each timeline for each member, outside the
- * clock, to know where page 10 starts. */
-static void bench_cursors(struct bench *b)
+/* One page of a timeline or of the notifications; *next is the max_id
+ * of the page after it (0 at the end). */
+static int page_any(struct bench *b, int kind, int v, int64_t max_id, int *items,
+		    int64_t *next)
 {
-	static const int kinds[3] = {TL_HOME, TL_CAMP, -1};
-	int64_t first_note = 0;
+	if (kind == NOTES)
+		return page_notes(b->st, b->viewers[v], max_id, items, next);
+	return page_timeline(b->st, b->viewers[v], kind, max_id, items, next);
+}
+
+/* Pages through nine pages of list k for each member, outside the
+ * clock, to know where page 10 starts (max_id 1, an empty page, when a
+ * list is shorter). */
+static void bench_cursors(struct bench *b, size_t k)
+{
 	int items;
 
 	for (int v = 0; v < MEMBERS; v++) {
-		for (int k = 0; k < 3; k++) {
-			int64_t max_id = 0, next = 0;
-			for (int page = 0; page < 9; page++, max_id = next) {
-				bench_check(kinds[k] < 0
-						    ? page_notes(b->st, b->viewers[v],
-								 max_id, &items, &next)
-						    : page_timeline(b->st, b->viewers[v],
-								    kinds[k], max_id,
-								    &items, &next),
-					    "paging");
-				if (kinds[k] < 0 && page == 0 && max_id == 0 && items)
-					first_note =
-						next > first_note ? next : first_note;
-				if (next == 0)
-					break;
-			}
-			b->cursor[k][v] = next ? next : 1;
+		int64_t max_id = 0, next = 0;
+		for (int page = 0; page < 9; page++, max_id = next) {
+			bench_check(page_any(b, paged_kinds[k], v, max_id, &items, &next),
+				    "paging");
+			if (next == 0)
+				break;
 		}
+		b->cursor[k][v] = next ? next : 1;
 	}
-	bench_check(post_max_id(b->st, &b->deep_post), "max id");
-	b->deep_post /= 10;
-	b->deep_note = first_note / 10;
+}
+
+/* Works out, once, the max_id a case needs: where page 10 starts, or a
+ * tenth of the newest post id, or of the newest notification id any
+ * member has. */
+static void bench_prepare(struct bench *b, const struct bench_case *c)
+{
+	int64_t next;
+	int items;
+
+	for (size_t k = 0; k < ARRAY_LEN(paged_kinds); k++)
+		if (c->depth == PAGE10 && paged_kinds[k] == c->kind && !b->cursor[k][0])
+			bench_cursors(b, k);
+	if (c->depth == DEEP && c->kind != NOTES && !b->deep_post) {
+		bench_check(post_max_id(b->st, &b->deep_post), "max id");
+		b->deep_post /= 10;
+	}
+	if (c->depth == DEEP && c->kind == NOTES && !b->deep_note) {
+		for (int v = 0; v < MEMBERS; v++) {
+			bench_check(page_notes(b->st, b->viewers[v], 0, &items, &next),
+				    "notifications");
+			b->deep_note = next > b->deep_note ? next : b->deep_note;
+		}
+		b->deep_note /= 10;
+	}
 }
 
 static int cmp_i64(const void *a, const void *b)
@@ -932,6 +975,7 @@ static void bench_case_run(struct bench *b, const struct bench_case *c, int reps
 	long items_total = 0;
 	int items, n = 0;
 
+	bench_prepare(b, c);
 	for (int v = 0; v < MEMBERS; v++)
 		bench_check(c->run(b, c, v, &items), c->name);
 	while (n < reps && spent < (int64_t)CASE_BUDGET_S * 1000000000) {
@@ -970,7 +1014,9 @@ static void bench_print_gen(const char *gen_path)
 	       st[ST_FAVOURITES] / (st[ST_FAV_NS] / 1e9));
 }
 
-static void bench_run(const char *path, const char *gen_path, int reps)
+/* Opens the camp at path, loads every member's viewer, and runs the
+ * cases whose name contains `only` (all if NULL), printing the table. */
+static void bench_run(const char *path, const char *gen_path, int reps, const char *only)
 {
 	struct bench b = {.path = path};
 	char name[8];
@@ -985,7 +1031,6 @@ static void bench_run(const char *path, const char *gen_path, int reps)
 		bench_check(viewer_member(b.st, b.ids[v], &b.viewers[v]), "viewer");
 	}
 	bench_print_gen(gen_path);
-	bench_cursors(&b);
 	printf("Every member in turn is the viewer; pages of %d; times in ms.\n\n",
 	       LIMIT);
 	printf("| %-50s | %7s | %7s | %7s | %5s | %5s | %s |\n", "case", "p50", "p99",
@@ -993,7 +1038,8 @@ static void bench_run(const char *path, const char *gen_path, int reps)
 	printf("|%s|--------:|--------:|--------:|------:|------:|---|\n",
 	       "----------------------------------------------------");
 	for (size_t i = 0; i < ARRAY_LEN(cases); i++)
-		bench_case_run(&b, &cases[i], cases[i].fewer ? reps / 10 : reps);
+		if (only == NULL || strstr(cases[i].name, only))
+			bench_case_run(&b, &cases[i], cases[i].fewer ? reps / 10 : reps);
 	for (int v = 0; v < MEMBERS; v++)
 		viewer_free(b.viewers[v]);
 	store_close(b.st);
@@ -1002,12 +1048,13 @@ static void bench_run(const char *path, const char *gen_path, int reps)
 int main(int argc, char **argv)
 {
 	const char *dir = "/tmp/camp-bench", *posts_s = NULL, *reps_s = NULL;
+	const char *only = NULL;
 	int regen = 0, npos;
 	long posts = 1000000, reps = 1200;
 	const struct opt opts[] = {
 		{"dir", 1, &dir, NULL},	    {"posts", 1, &posts_s, NULL},
 		{"reps", 1, &reps_s, NULL}, {"regen", 0, NULL, &regen},
-		{NULL, 0, NULL, NULL},
+		{"only", 1, &only, NULL},   {NULL, 0, NULL, NULL},
 	};
 	char **pos = xcalloc((size_t)argc, sizeof *pos);
 	struct stat sb;
@@ -1017,7 +1064,7 @@ int main(int argc, char **argv)
 	    (reps_s && opts_int("reps", reps_s, 10, 10000000, &reps) != 0)) {
 		fprintf(stderr,
 			"%s\nusage: timeline [--dir DIR] [--posts N] [--reps N] "
-			"[--regen]\n",
+			"[--regen] [--only TEXT]\n",
 			err_last());
 		return 2;
 	}
@@ -1027,7 +1074,7 @@ int main(int argc, char **argv)
 	char *gen_path = xasprintf("%s.gen", path);
 	if (regen || stat(path, &sb) != 0)
 		gen_camp(path, gen_path, posts);
-	bench_run(path, gen_path, (int)reps);
+	bench_run(path, gen_path, (int)reps, only);
 	free(path);
 	free(gen_path);
 	return 0;
