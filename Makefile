@@ -5,6 +5,7 @@
 #   make test     install missing Debian packages, build, run every test
 #   make asan     the same suite under AddressSanitizer and UBSan
 #   make format   apply .clang-format to every C file
+#   make bench    the timeline benchmark (bench/; never part of make test)
 #
 # Dependencies are found with pkg-config.  Nothing is downloaded but
 # Debian packages (apt-get) and the npm packages of the interop peer.
@@ -36,7 +37,8 @@ DEMO ?= var/demo
 DEMO_SSH_PORT ?= 2222
 DEMO_HTTP_PORT ?= 8080
 
-.PHONY: all deps run test check asan format format-check clean fuzz interop-deps
+.PHONY: all deps run test check asan format format-check clean fuzz interop-deps \
+	bench
 all: camp
 
 camp: $(BUILD)/camp
@@ -68,6 +70,20 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libcamp.a tests/unit/unit.h
 	@mkdir -p $(@D)
 	$(CC) $(CAMP_CFLAGS) -Wno-unused-parameter -o $@ $< $(BUILD)/libcamp.a \
 		$(CAMP_LIBS) $(TEST_LIBS)
+
+# Benchmarks: built and run only by `make bench`.  The generated camp is
+# kept in BENCH_DIR between runs; BENCH_ARGS passes flags (--reps N,
+# --posts N, --regen).
+BENCH_SRCS := $(wildcard bench/*.c)
+BENCH_DIR ?= /tmp/camp-bench
+BENCH_ARGS ?=
+
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libcamp.a
+	@mkdir -p $(@D)
+	$(CC) $(CAMP_CFLAGS) -o $@ $< $(BUILD)/libcamp.a $(CAMP_LIBS)
+
+bench: $(BUILD)/bench/timeline
+	$(BUILD)/bench/timeline --dir $(BENCH_DIR) $(BENCH_ARGS)
 
 # Installs whatever Debian packages are missing (needs root for that).
 deps:
@@ -143,11 +159,12 @@ fuzz: deps
 	done
 
 format:
-	clang-format -i $(SRCS) $(HDRS) camp.c $(UNIT_SRCS) tests/unit/*.h $(FUZZ_SRCS)
+	clang-format -i $(SRCS) $(HDRS) camp.c $(UNIT_SRCS) tests/unit/*.h $(FUZZ_SRCS) \
+	  $(BENCH_SRCS)
 
 format-check:
 	clang-format --dry-run --Werror $(SRCS) $(HDRS) camp.c $(UNIT_SRCS) \
-	  tests/unit/*.h $(FUZZ_SRCS)
+	  tests/unit/*.h $(FUZZ_SRCS) $(BENCH_SRCS)
 
 clean:
 	rm -rf build build-asan build-fuzz camp

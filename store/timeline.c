@@ -44,16 +44,22 @@ void post_list_push(struct post_list *l, struct post *p)
 }
 
 /* The candidate query of each timeline: ids below ?2, newest first, at
- * most ?3, for the account or tag in ?1. */
+ * most ?3, for the account or tag in ?1.  The camp and federated
+ * timelines name their partial indexes: without statistics SQLite
+ * prefers posts_boost for `boost_of_id IS NULL`, which matches nearly
+ * every post, and sorts them all (a second per page over a million
+ * posts; see bench/RESULTS.md).  INDEXED BY also makes the statement
+ * fail to prepare, rather than crawl, if the index ever goes. */
 static const char *const candidate_sql[] = {
 	[TL_HOME] = "SELECT post_id FROM home_feed WHERE account_id = ?1 AND post_id < ?2"
 		    " ORDER BY post_id DESC LIMIT ?3",
-	[TL_CAMP] = "SELECT id FROM posts WHERE local = 1 AND boost_of_id IS NULL"
+	[TL_CAMP] = "SELECT id FROM posts INDEXED BY posts_camp"
+		    " WHERE local = 1 AND boost_of_id IS NULL"
 		    " AND visibility IN (0, 4, 5) AND id < ?2 AND ?1 = ?1"
 		    " ORDER BY id DESC LIMIT ?3",
-	[TL_FEDERATED] =
-		"SELECT id FROM posts WHERE visibility = 0 AND boost_of_id IS NULL"
-		" AND id < ?2 AND ?1 = ?1 ORDER BY id DESC LIMIT ?3",
+	[TL_FEDERATED] = "SELECT id FROM posts INDEXED BY posts_federated"
+			 " WHERE visibility = 0 AND boost_of_id IS NULL"
+			 " AND id < ?2 AND ?1 = ?1 ORDER BY id DESC LIMIT ?3",
 	[TL_PROFILE] = "SELECT id FROM posts WHERE account_id = ?1 AND id < ?2"
 		       " ORDER BY id DESC LIMIT ?3",
 	[TL_HASHTAG] = "SELECT post_id FROM tags WHERE tag = ?1 AND post_id < ?2"
