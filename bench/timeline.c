@@ -883,6 +883,34 @@ static int run_open(struct bench *b, const struct bench_case *c, int v, int *ite
 	return r;
 }
 
+/* A member's DM conversations, the newest 20. */
+static int run_dms(struct bench *b, const struct bench_case *c, int v, int *items)
+{
+	struct conversation_list l;
+	int r;
+
+	(void)c;
+	if ((r = dm_conversations(b->st, b->viewers[v], LIMIT, &l)) != 0)
+		return r;
+	*items = l.n;
+	conversation_list_free(&l);
+	return 0;
+}
+
+/* The member directory. */
+static int run_directory(struct bench *b, const struct bench_case *c, int v, int *items)
+{
+	struct directory_entry *e;
+	int n, r;
+
+	(void)c;
+	if ((r = directory_list(b->st, b->ids[v], &e, &n)) != 0)
+		return r;
+	*items = n;
+	directory_free(e, n);
+	return 0;
+}
+
 static const struct bench_case cases[] = {
 	{"viewer_member()", run_viewer, 0, FIRST, 0},
 	{"home, first page", run_page, TL_HOME, FIRST, 0},
@@ -895,6 +923,8 @@ static const struct bench_case cases[] = {
 	{"notifications, first page", run_page, NOTES, FIRST, 0},
 	{"notifications, page 10", run_page, NOTES, PAGE10, 0},
 	{"notifications, deep (max_id at 10% of ids)", run_page, NOTES, DEEP, 0},
+	{"DM conversations, newest 20", run_dms, 0, FIRST, 0},
+	{"directory", run_directory, 0, FIRST, 1},
 	{"session: viewer_member + home first page", run_session, 0, FIRST, 0},
 	{"store_open() + store_close()", run_open, 0, FIRST, 1},
 	{"login: store_open + viewer + home + notifications", run_login, 0, FIRST, 1},

@@ -2,8 +2,9 @@
  * feed.c: members' home timelines, fanned out when a post is written.
  *
  * A post is added to the home feed of its author (if a member) and of
- * every member who follows the author; following someone backfills their
- * recent posts, unfollowing removes them.  The feed is only an index of
+ * every member who follows the author and has not muted them; following
+ * (or unmuting) someone backfills their recent posts, unfollowing (or
+ * muting) removes them.  The feed is only an index of
  * candidates: timeline.c asks audience.c about every row when it is read,
  * so a feed row can never show what the rules forbid, and a post hidden
  * when written (say, a boost of someone blocked since unblocked) shows
@@ -33,10 +34,14 @@ static int feed_add(struct store *st, int64_t member, int64_t post_id)
 
 int feed_fanout(struct store *st, const struct post_meta *m)
 {
+	/* Members who muted the author are left out (an unmute backfills). */
 	static const char sql[] =
 		"SELECT f.follower_id FROM follows f JOIN accounts a ON a.id = "
 		"f.follower_id"
-		" WHERE f.target_id = ? AND f.state = 2 AND a.domain IS NULL";
+		" WHERE f.target_id = ?1 AND f.state = 2 AND a.domain IS NULL"
+		" AND NOT EXISTS (SELECT 1 FROM mutes u WHERE u.account_id = "
+		"f.follower_id"
+		"                 AND u.target_id = ?1)";
 	int64_t *members;
 	int n, r;
 	sqlite3_stmt *s;

@@ -307,11 +307,36 @@ static int relation_check(struct store *st, int64_t a, int64_t b)
 	return 0;
 }
 
+/* Muting also drops the account's posts from the muter's home feed, so a
+ * member who mutes most of whom they follow still gets a quick page; an
+ * unmute brings them back if the member follows the account. */
+static int mute_tx(struct store *st, int64_t me, int64_t target, int on)
+{
+	enum follow_state f;
+	int r;
+
+	if ((r = relation_check(st, me, target)) != 0 ||
+	    (r = relation_set(st, "mutes", me, target, on)) != 0 ||
+	    account_is_member(st, me) != 1)
+		return r;
+	if (on)
+		return feed_forget(st, me, target);
+	if ((r = follow_state_get(st, me, target, &f)) != 0 || f != FOLLOW_ACCEPTED)
+		return r;
+	return feed_backfill(st, me, target);
+}
+
 int mute_set(struct store *st, int64_t account_id, int64_t target, int on)
 {
-	int r = relation_check(st, account_id, target);
+	int r;
 
-	return r ? r : relation_set(st, "mutes", account_id, target, on);
+	if ((r = store_begin(st)) != 0)
+		return r;
+	if ((r = mute_tx(st, account_id, target, on)) != 0) {
+		store_rollback(st);
+		return r;
+	}
+	return store_commit(st);
 }
 
 static int block_tx(struct store *st, int64_t me, int64_t target, int on)

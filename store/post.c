@@ -476,6 +476,23 @@ int post_outbox(struct store *st, enum outbox_kind kind, int64_t actor, int64_t 
 	return r;
 }
 
+/* Records everyone in a direct post's conversation (dm.c lists from it). */
+static int post_dm_members(struct store *st, const struct post_plan *p, int64_t id)
+{
+	static const char sql[] =
+		"INSERT OR IGNORE INTO dm_members(account_id, conversation)"
+		" SELECT ?1, conversation FROM posts WHERE id = ?2";
+	int r;
+
+	if (p->visibility != VIS_DIRECT)
+		return 0;
+	if ((r = exec3(st, sql, p->req->author_id, id, 0)) != 0)
+		return r;
+	for (int i = 0; i < p->nmentions && r == 0; i++)
+		r = exec3(st, sql, p->mentions[i], id, 0);
+	return r;
+}
+
 static int post_write(struct store *st, const struct post_plan *p, int64_t *id)
 {
 	struct post_meta m;
@@ -485,6 +502,7 @@ static int post_write(struct store *st, const struct post_plan *p, int64_t *id)
 	    (r = post_insert_entities(st, *id, p->entities, p->nentities)) != 0 ||
 	    (r = post_insert_extra_tags(st, *id, p->req)) != 0 ||
 	    (r = post_insert_mentions(st, *id, p)) != 0 ||
+	    (r = post_dm_members(st, p, *id)) != 0 ||
 	    (r = post_meta_get(st, *id, &m)) != 0 || (r = feed_fanout(st, &m)) != 0 ||
 	    (r = post_notify(st, *id, p)) != 0)
 		return r;

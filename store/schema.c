@@ -289,9 +289,24 @@ static const char migration_federation[] =
 	"  received_at INTEGER NOT NULL"
 	");";
 
+/* Who is in which direct conversation, so listing a member's DMs reads
+ * their conversations rather than every post that mentions them.  Rows
+ * are only added (an emptied conversation just lists nothing). */
+static const char migration_dm_members[] =
+	"CREATE TABLE dm_members ("
+	"  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	"  conversation TEXT NOT NULL,"
+	"  PRIMARY KEY (account_id, conversation)"
+	") WITHOUT ROWID;"
+	"INSERT OR IGNORE INTO dm_members(account_id, conversation)"
+	"  SELECT account_id, conversation FROM posts WHERE visibility = 3"
+	"  UNION SELECT m.account_id, p.conversation FROM mentions m"
+	"  JOIN posts p ON p.id = m.post_id WHERE p.visibility = 3;";
+
 const char *const store_migrations[] = {
 	migration_1,
 	migration_2,
 	migration_federation,
+	migration_dm_members,
 };
 const int store_migration_count = (int)ARRAY_LEN(store_migrations);
