@@ -166,7 +166,8 @@ int sig_from_msg(const struct http_msg *m, struct sig_params *out);
 int sig_signing_string(const struct http_msg *m, const char *headers, int strip_query,
 		       struct buf *out);
 /* Checks m against p and public_pem at time now: algorithm rsa-sha256,
- * hs2019 or absent; (request-target) and date signed; the Date within
+ * hs2019 or absent; (request-target), host and date signed (whose Host
+ * it names is the caller's to check); the Date within
  * SIG_DATE_WINDOW; with a body, digest signed and matching; then the RSA
  * signature.  0, or CAMP_EPERM with the reason in err_last(). */
 int sig_verify(const struct http_msg *m, const struct sig_params *p,
@@ -214,6 +215,12 @@ char *fed_instance_url(const struct fed *f);
 char *fed_local_username(const struct fed *f, const char *url);
 /* The post id of a local post URL, or 0. */
 int64_t fed_local_post_id(const struct fed *f, const char *url);
+/* 1 when host (a Host header's value) names this camp: the host and port
+ * of public_url, or the domain, case-insensitively, a missing port being
+ * the public URL's scheme's default (so "camp.example:443" is
+ * "camp.example" behind an https proxy that forwards $http_host).  A
+ * signed request for any other host was meant for another server. */
+int fed_host_is_ours(const struct fed *f, const char *host);
 /* The key pair of a member, made on first use.  Caller frees both. */
 int fed_member_keys(struct fed *f, int64_t account_id, const char *username,
 		    char **private_pem, char **public_pem);
@@ -322,7 +329,9 @@ void ap_check(json_t *doc, struct ap_verdict *v);
  * 403 refused, 500 on a local failure. */
 int inbox_handle(struct fed *f, const struct http_msg *m, const char *username);
 /* Verifies a signed request (inbox POST or GET) and stores the remote
- * account that signed it.  0, or CAMP_EPERM when it does not verify. */
+ * account that signed it.  The request must be signed for this camp
+ * (its Host signed, and ours: fed_host_is_ours).  0, or CAMP_EPERM when
+ * it does not verify. */
 int fed_verify_request(struct fed *f, const struct http_msg *m, int64_t *account_id);
 
 /* ---- outbox.c: member actions turned into activities -------------------- */

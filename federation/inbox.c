@@ -55,6 +55,16 @@ int fed_verify_request(struct fed *f, const struct http_msg *m, int64_t *account
 
 	if ((r = sig_from_msg(m, &p)) != 0)
 		return err_set(CAMP_EPERM, "%s", err_last());
+	/* Checked before any key is fetched: a request signed for another
+	 * server (a GET of a followers-only post, say) must not be replayed
+	 * here, and sig_verify() makes sure this Host is the one signed. */
+	if (!fed_host_is_ours(f, m->header(m->ctx, "host"))) {
+		r = err_set(CAMP_EPERM,
+			    "the request was signed for %.100s, not this camp",
+			    m->header(m->ctx, "host") ? m->header(m->ctx, "host")
+						      : "no host");
+		goto out;
+	}
 	if ((r = signing_actor(f, p.key_id, &ra, &fresh)) != 0)
 		goto out;
 	r = sig_verify(m, &p, ra.key_pem, now);

@@ -1,0 +1,340 @@
+/*
+ * test-inbound.c: hostile requests against the federation's entry points
+ * (routes_dispatch() and what it calls: the inbox, signed GETs of posts,
+ * the small HTML pages), with a real store and real RSA keys but no
+ * network: every remote actor a test needs is already in the store, so
+ * a request that would make the camp fetch something fails instead.
+ *
+ * Requests are built here as a peer would send them and signed with
+ * draft-cavage as Mastodon signs; a test then changes one thing (the
+ * Host, the signed headers, an id) and checks what the camp answers.
+ */
+#include "tests/unit/model.h"
+
+#include "federation/federation.h"
+
+#define BASE "https://" DOMAIN
+#define MAX_HEADERS 10
+
+struct fixture {
+	struct camp_fixture *camp;
+	struct config cfg;
+	struct fed fed;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = xcalloc(1, sizeof *f);
+	void *camp;
+
+	camp_setup(&camp);
+	f->camp = camp;
+	config_defaults(&f->cfg);
+	free(f->cfg.domain);
+	free(f->cfg.public_url);
+	f->cfg.domain = xstrdup(DOMAIN);
+	f->cfg.public_url = xstrdup(BASE);
+	f->fed = (struct fed){f->camp->st, &f->cfg, f->cfg.public_url};
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	void *camp = f->camp;
+
+	config_free(&f->cfg);
+	camp_teardown(&camp);
+	free(f);
+	return 0;
+}
+
+/* ---- remote actors with keys ---------------------------------------------- */
+
+/* One key pair for every signer of this run (RSA 2048 takes a while to
+ * make); tests that need two different keys use other_key. */
+static char *the_key, *the_pub, *other_key, *other_pub;
+
+static void keys_once(void)
+{
+	if (the_key == NULL) {
+		assert_int_equal(rsa_generate(&the_key, &the_pub), 0);
+		assert_int_equal(rsa_generate(&other_key, &other_pub), 0);
+	}
+}
+
+struct signer {
+	int64_t id;
+	char uri[128], key_id[160];
+	const char *priv;
+};
+
+/* A remote actor name@domain, known to the store with its inbox and key
+ * (as a fetch of its actor document would have left it). */
+static struct signer signer_make(struct fixture *f, const char *name, const char *domain)
+{
+	struct signer s;
+	char inbox[160];
+
+	keys_once();
+	s.id = remote(f->camp, name, domain);
+	snprintf(s.uri, sizeof s.uri, "https://%s/users/%s", domain, name);
+	snprintf(s.key_id, sizeof s.key_id, "%s#main-key", s.uri);
+	snprintf(inbox, sizeof inbox, "%s/inbox", s.uri);
+	struct remote_actor ra = {s.id, s.uri,	  inbox,   NULL,   NULL,
+				  NULL, s.key_id, the_pub, now_s()};
+	assert_int_equal(remote_actor_save(f->camp->st, &ra), 0);
+	s.priv = the_key;
+	return s;
+}
+
+/* ---- requests ------------------------------------------------------------- */
+
+struct req {
+	const char *method;
+	char target[256];
+	const char *names[MAX_HEADERS];
+	char *values[MAX_HEADERS];
+	int n;
+	char *body;
+};
+
+static const char *req_header(void *ctx, const char *name)
+{
+	struct req *r = ctx;
+
+	for (int i = 0; i < r->n; i++)
+		if (strcmp(r->names[i], name) == 0)
+			return r->values[i];
+	return NULL;
+}
+
+/* Sets (or replaces) a header; name is lowercase and static. */
+static void req_set(struct req *r, const char *name, const char *value)
+{
+	for (int i = 0; i < r->n; i++)
+		if (strcmp(r->names[i], name) == 0) {
+			free(r->values[i]);
+			r->values[i] = xstrdup(value);
+			return;
+		}
+	assert_true(r->n < MAX_HEADERS);
+	r->names[r->n] = name;
+	r->values[r->n++] = xstrdup(value);
+}
+
+static void req_free(struct req *r)
+{
+	for (int i = 0; i < r->n; i++)
+		free(r->values[i]);
+	free(r->body);
+	memset(r, 0, sizeof *r);
+}
+
+static struct http_msg req_msg(struct req *r)
+{
+	struct http_msg m = {r->method,	     r->target,
+			     req_header,     r,
+			     r->body,	     r->body ? strlen(r->body) : 0,
+			     r->body != NULL};
+	return m;
+}
+
+/* A request for target on host, dated now, with body (NULL for a GET). */
+static struct req req_new(const char *method, const char *target, const char *host,
+			  const char *body)
+{
+	struct req r = {0};
+	char date[40], digest[64];
+
+	r.method = method;
+	snprintf(r.target, sizeof r.target, "%s", target);
+	req_set(&r, "host", host);
+	http_date(now_s(), date);
+	req_set(&r, "date", date);
+	req_set(&r, "accept", "application/activity+json");
+	if (body) {
+		r.body = xstrdup(body);
+		digest_header(body, strlen(body), digest);
+		req_set(&r, "digest", digest);
+		req_set(&r, "content-type", "application/activity+json");
+	}
+	return r;
+}
+
+/* Signs r as s over the headers named (draft-cavage, rsa-sha256). */
+static void req_sign(struct req *r, const struct signer *s, const char *names)
+{
+	struct http_msg m = req_msg(r);
+	struct buf b = BUF_INIT;
+	char *sig, *h;
+
+	assert_int_equal(sig_signing_string(&m, names, 0, &b), 0);
+	assert_int_equal(rsa_sign_sha256(s->priv, b.data, b.len, &sig), 0);
+	h = xasprintf("keyId=\"%s\",algorithm=\"rsa-sha256\",headers=\"%s\","
+		      "signature=\"%s\"",
+		      s->key_id, names, sig);
+	req_set(r, "signature", h);
+	free(h);
+	free(sig);
+	buf_free(&b);
+}
+
+/* Routes r as the HTTP server would; returns the status and, when body
+ * is not NULL, the answer's body (caller frees). */
+static int dispatch(struct fixture *f, struct req *r, char **body)
+{
+	char *path = xstrndup(r->target, strcspn(r->target, "?"));
+	const char *q = strchr(r->target, '?');
+	struct http_request hr = {r->method, path,	 q ? q + 1 : "",
+				  r->target, req_msg(r), NULL};
+	struct http_reply rep = {404, NULL, BUF_INIT, NULL, 0};
+
+	routes_dispatch(&f->fed, &hr, &rep);
+	if (body)
+		*body = xstrdup(buf_str(&rep.body));
+	buf_free(&rep.body);
+	free(rep.location);
+	free(path);
+	return rep.status;
+}
+
+/* A signed GET of target by s for host; returns the status. */
+static int signed_get(struct fixture *f, const struct signer *s, const char *target,
+		      const char *host, const char *names)
+{
+	struct req r = req_new("GET", target, host, NULL);
+	int status;
+
+	req_sign(&r, s, names);
+	status = dispatch(f, &r, NULL);
+	req_free(&r);
+	return status;
+}
+
+/* ---- 1: signatures are tied to this camp's host --------------------------- */
+
+static void test_host_is_ours(void **state)
+{
+	struct fixture *f = *state;
+	static const struct {
+		const char *base, *domain, *host;
+		int ours;
+	} cases[] = {
+		{"https://camp.test", "camp.test", "camp.test", 1},
+		{"https://camp.test", "camp.test", "CAMP.test", 1},
+		{"https://camp.test", "camp.test", "camp.test:443", 1},
+		{"https://camp.test", "camp.test", "camp.test:80", 0},
+		{"https://camp.test", "camp.test", "camp.test:", 0},
+		{"https://camp.test", "camp.test", "camp.test.evil", 0},
+		{"https://camp.test", "camp.test", "evil.test", 0},
+		{"https://camp.test", "camp.test", "", 0},
+		{"https://camp.test", "camp.test", "camp.test:443x", 0},
+		/* behind a proxy: the public URL's host, not the listener's */
+		{"https://social.camp.test", "camp.test", "social.camp.test", 1},
+		{"https://social.camp.test", "camp.test", "camp.test", 1},
+		{"https://social.camp.test", "camp.test", "127.0.0.1:8080", 0},
+		{"http://127.0.0.1:8080", "127.0.0.1:8080", "127.0.0.1:8080", 1},
+		{"http://127.0.0.1:8080", "127.0.0.1:8080", "127.0.0.1", 0},
+		{"http://127.0.0.1:8080", "127.0.0.1:8080", "127.0.0.1:8081", 0},
+		{"http://camp.test", "camp.test", "camp.test:80", 1},
+		{"https://[::1]:8443", "[::1]:8443", "[::1]:8443", 1},
+		{"https://[::1]:8443", "[::1]:8443", "[::1]", 0},
+		{"https://[::1]:8443", "[::1]:8443", "[::2]:8443", 0},
+	};
+	struct config cfg = f->cfg;
+
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		struct fed fed = {f->camp->st, &cfg, cases[i].base};
+		cfg.domain = (char *)cases[i].domain;
+		if (fed_host_is_ours(&fed, cases[i].host) != cases[i].ours)
+			fail_msg("Host %s with %s: expected %s", cases[i].host,
+				 cases[i].base, cases[i].ours ? "ours" : "not ours");
+	}
+	assert_false(fed_host_is_ours(&f->fed, NULL));
+}
+
+/* A follower's signed GET of a followers-only post works when signed for
+ * this camp, and not when it was signed for another server (replayed
+ * here) or leaves the Host out of the signature. */
+static void test_signed_get_is_for_this_host(void **state)
+{
+	struct fixture *f = *state;
+	int64_t alice = member(f->camp, "alice");
+	struct signer bob = signer_make(f, "bob", "remote.test");
+	enum follow_state fs;
+	char target[64];
+
+	assert_int_equal(follow_request(f->camp->st, bob.id, alice,
+					"https://remote.test/follows/1", &fs),
+			 0);
+	int64_t id = post(f->camp, alice, VIS_FOLLOWERS, "for my followers");
+	snprintf(target, sizeof target, "/posts/%lld", (long long)id);
+
+	assert_int_equal(
+		signed_get(f, &bob, target, DOMAIN, "(request-target) host date"), 200);
+	assert_int_equal(
+		signed_get(f, &bob, target, DOMAIN ":443", "(request-target) host date"),
+		200);
+	/* Signed for another server, sent here. */
+	assert_int_equal(
+		signed_get(f, &bob, target, "other.test", "(request-target) host date"),
+		404);
+	/* Host not signed: it could have been any. */
+	assert_int_equal(signed_get(f, &bob, target, DOMAIN, "(request-target) date"),
+			 404);
+	/* Unsigned: nothing. */
+	struct req r = req_new("GET", target, DOMAIN, NULL);
+	assert_int_equal(dispatch(f, &r, NULL), 404);
+	req_free(&r);
+}
+
+/* An inbox POST signed for another server is refused too. */
+static void test_signed_post_is_for_this_host(void **state)
+{
+	struct fixture *f = *state;
+	int64_t alice = member(f->camp, "alice");
+	enum follow_state fs;
+	struct signer bob = signer_make(f, "bob", "remote.test");
+	const char *follow =
+		"{\"id\":\"https://remote.test/follows/1\",\"type\":\"Follow\","
+		"\"actor\":\"https://remote.test/users/bob\","
+		"\"object\":\"" BASE "/users/alice\"}";
+	const char *names = "(request-target) host date digest content-type";
+	struct req r = req_new("POST", "/inbox", "other.test", follow);
+
+	req_sign(&r, &bob, names);
+	assert_int_equal(dispatch(f, &r, NULL), 401);
+	req_free(&r);
+	r = req_new("POST", "/inbox", DOMAIN, follow);
+	req_sign(&r, &bob, "(request-target) date digest content-type");
+	assert_int_equal(dispatch(f, &r, NULL), 401);
+	req_free(&r);
+	assert_int_equal(follow_get(f->camp->st, bob.id, alice, &fs), 0);
+	assert_int_equal(fs, FOLLOW_NONE);
+	r = req_new("POST", "/inbox", DOMAIN, follow);
+	req_sign(&r, &bob, names);
+	assert_int_equal(dispatch(f, &r, NULL), 202);
+	req_free(&r);
+	assert_int_equal(follow_get(f->camp->st, bob.id, alice, &fs), 0);
+	assert_int_equal(fs, FOLLOW_ACCEPTED);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_host_is_ours, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_signed_get_is_for_this_host, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_signed_post_is_for_this_host, setup,
+						teardown),
+	};
+	int r = cmocka_run_group_tests(tests, NULL, NULL);
+
+	free(the_key);
+	free(the_pub);
+	free(other_key);
+	free(other_pub);
+	return r;
+}
