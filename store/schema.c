@@ -289,9 +289,28 @@ static const char migration_federation[] =
 	"  received_at INTEGER NOT NULL"
 	");";
 
+/* Inbound activity ids are remembered per actor: with activity_id alone
+ * as the key, one actor could use up the id of another's future
+ * activity (a Like sent with the id of someone's next Delete made the
+ * Delete look like a repeat). */
+static const char migration_seen_per_actor[] =
+	"CREATE TABLE fed_seen_per_actor ("
+	"  actor_id INTEGER NOT NULL,"
+	"  activity_id TEXT NOT NULL,"
+	"  type TEXT NOT NULL,"
+	"  object TEXT NOT NULL DEFAULT '',"
+	"  received_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (actor_id, activity_id)"
+	") WITHOUT ROWID;"
+	"INSERT INTO fed_seen_per_actor(actor_id, activity_id, type, object, received_at)"
+	"  SELECT actor_id, activity_id, type, object, received_at FROM fed_seen;"
+	"DROP TABLE fed_seen;"
+	"ALTER TABLE fed_seen_per_actor RENAME TO fed_seen;";
+
 const char *const store_migrations[] = {
 	migration_1,
 	migration_2,
 	migration_federation,
+	migration_seen_per_actor,
 };
 const int store_migration_count = (int)ARRAY_LEN(store_migrations);

@@ -321,6 +321,140 @@ static void test_signed_post_is_for_this_host(void **state)
 	assert_int_equal(fs, FOLLOW_ACCEPTED);
 }
 
+/* ---- 2: activity ids are the actor's own ------------------------------- */
+
+/* POSTs body to the shared inbox, signed by s for this camp; returns the
+ * status. */
+static int inbox_post(struct fixture *f, const struct signer *s, const char *body)
+{
+	struct req r = req_new("POST", "/inbox", DOMAIN, body);
+	int status;
+
+	req_sign(&r, s, "(request-target) host date digest content-type");
+	status = dispatch(f, &r, NULL);
+	req_free(&r);
+	return status;
+}
+
+/* An activity {id, type, actor, object} as JSON (caller frees). */
+static char *activity(const char *id, const char *type, const char *actor,
+		      const char *object)
+{
+	json_t *a = json_pack("{s:s, s:s, s:s, s:s}", "id", id, "type", type, "actor",
+			      actor, "object", object);
+	char *s = ap_dump(a);
+
+	json_decref(a);
+	return s;
+}
+
+/* The uri of a (remote) post. */
+static char *uri_of(struct fixture *f, int64_t id)
+{
+	struct viewer *v = viewer_anonymous();
+	struct post p;
+	char *uri;
+
+	assert_int_equal(post_get(f->camp->st, v, id, &p), 0);
+	uri = xstrdup(p.uri);
+	post_free(&p);
+	viewer_free(v);
+	return uri;
+}
+
+static int post_exists(struct fixture *f, const char *uri)
+{
+	int64_t id = 0;
+
+	return post_find_uri(f->camp->st, uri, &id) == 0 && id != 0;
+}
+
+/* Nobody can use up the id of another's future activity: not a stranger
+ * from another server (its id is refused: not on its origin), and not a
+ * neighbour on the same server (ids are remembered per actor). */
+static void test_ids_cannot_be_preempted(void **state)
+{
+	struct fixture *f = *state;
+	int64_t alice = member(f->camp, "alice");
+	struct signer bob = signer_make(f, "bob", "remote.test");
+	struct signer dave = signer_make(f, "dave", "remote.test");
+	struct signer mallory = signer_make(f, "mallory", "evil.test");
+	int64_t mine = post(f->camp, alice, VIS_PUBLIC, "alice's post");
+	int64_t n1 = post(f->camp, bob.id, VIS_PUBLIC, "bob's first note");
+	int64_t n2 = post(f->camp, bob.id, VIS_PUBLIC, "bob's second note");
+	char *target = xasprintf(BASE "/posts/%lld", (long long)mine);
+	char *uri1 = uri_of(f, n1), *uri2 = uri_of(f, n2), *a;
+	const char *del1 = "https://remote.test/users/bob#deletes/1";
+	const char *del2 = "https://remote.test/users/bob#deletes/2";
+
+	/* mallory, on another server, sends a Like with bob's next ids. */
+	a = activity(del1, "Like", mallory.uri, target);
+	assert_int_equal(inbox_post(f, &mallory, a), 400);
+	free(a);
+	a = activity("https://remote.test/notes/77", "Announce", mallory.uri, target);
+	assert_int_equal(inbox_post(f, &mallory, a), 400);
+	free(a);
+	/* dave, on bob's server, may name his Like as his server pleases. */
+	a = activity(del2, "Like", dave.uri, target);
+	assert_int_equal(inbox_post(f, &dave, a), 202);
+	free(a);
+	/* bob's Deletes with those ids are new, and apply. */
+	a = activity(del1, "Delete", bob.uri, uri1);
+	assert_int_equal(inbox_post(f, &bob, a), 202);
+	free(a);
+	assert_false(post_exists(f, uri1));
+	a = activity(del2, "Delete", bob.uri, uri2);
+	assert_int_equal(inbox_post(f, &bob, a), 202);
+	free(a);
+	assert_false(post_exists(f, uri2));
+	/* A repeat from the same actor is still a repeat. */
+	char *type = NULL, *object = NULL;
+	assert_int_equal(inbox_seen_get(f->camp->st, bob.id, del2, &type, &object), 0);
+	assert_string_equal(type, "Delete");
+	free(type);
+	free(object);
+	assert_int_equal(inbox_seen_get(f->camp->st, mallory.id, del1, &type, &object),
+			 CAMP_ENOENT);
+	free(target);
+	free(uri1);
+	free(uri2);
+}
+
+/* ap_check() says why: an activity's id must be on its actor's origin,
+ * except an Undo's (snac), which the inbox then ignores. */
+static void test_check_id_origin(void **state)
+{
+	static const struct {
+		const char *type, *id;
+		int accepted;
+	} cases[] = {
+		{"Like", "https://remote.test/likes/1", 1},
+		{"Like", "https://REMOTE.test/likes/1", 1},
+		{"Like", "https://evil.test/likes/1", 0},
+		{"Like", "http://remote.test/likes/1", 0},
+		{"Like", "https://remote.test:8443/likes/1", 0},
+		{"Follow", "https://evil.test/follows/1", 0},
+		{"Announce", "https://evil.test/notes/1", 0},
+		{"Delete", "https://evil.test/deletes/1", 0},
+		{"Block", "https://evil.test/blocks/1", 0},
+		{"Undo", "https://evil.test/undos/1", 1},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		char *s = activity(cases[i].id, cases[i].type,
+				   "https://remote.test/users/bob",
+				   "https://camp.test/users/alice");
+		json_t *doc = ap_parse(s, strlen(s));
+		struct ap_verdict v;
+		ap_check(doc, &v);
+		if (v.accepted != cases[i].accepted)
+			fail_msg("%s %s: %s", cases[i].type, cases[i].id, v.reason);
+		json_decref(doc);
+		free(s);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -329,6 +463,9 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_signed_post_is_for_this_host, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_ids_cannot_be_preempted, setup,
+						teardown),
+		cmocka_unit_test(test_check_id_origin),
 	};
 	int r = cmocka_run_group_tests(tests, NULL, NULL);
 

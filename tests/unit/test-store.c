@@ -122,6 +122,55 @@ static void older_database_is_backed_up_then_migrated(void **state)
 	free(bak);
 }
 
+/* Opens a database of schema version v at path and runs sql in it, as a
+ * camp of that version would have written it. */
+static void old_database(const char *path, int v, const char *sql)
+{
+	struct store *st;
+
+	assert_int_equal(store_open_upto(path, v, &st), 0);
+	assert_int_equal(store_schema_version(st), v);
+	if (sqlite3_exec(store_db(st), sql, NULL, NULL, NULL) != SQLITE_OK)
+		fail_msg("%s", sqlite3_errmsg(store_db(st)));
+	store_close(st);
+}
+
+/* Activity ids seen before migration 4 are kept, now per actor: the same
+ * id from another actor is a new activity, not a repeat. */
+static void seen_ids_become_per_actor(void **state)
+{
+	struct fixture *f = *state;
+	char *path = xasprintf("%s/v3.db", f->dir);
+	char *type, *object;
+	struct store *st;
+	int seen = -1;
+
+	old_database(path, 3,
+		     "INSERT INTO fed_seen(activity_id, type, actor_id, object,"
+		     " received_at) VALUES ('https://r.test/1', 'Like', 7,"
+		     " 'https://c.test/posts/1', 1)");
+	assert_int_equal(store_open(path, 0, &st), 0);
+	assert_int_equal(inbox_seen_get(st, 7, "https://r.test/1", &type, &object), 0);
+	assert_string_equal(type, "Like");
+	assert_string_equal(object, "https://c.test/posts/1");
+	free(type);
+	free(object);
+	assert_int_equal(inbox_seen_get(st, 8, "https://r.test/1", &type, &object),
+			 CAMP_ENOENT);
+	assert_int_equal(inbox_seen_add(st, "https://r.test/1", "Like", 7, "x", &seen),
+			 0);
+	assert_int_equal(seen, 1);
+	assert_int_equal(inbox_seen_add(st, "https://r.test/1", "Delete", 8, "y", &seen),
+			 0);
+	assert_int_equal(seen, 0);
+	assert_int_equal(inbox_seen_get(st, 8, "https://r.test/1", &type, &object), 0);
+	assert_string_equal(type, "Delete");
+	free(type);
+	free(object);
+	store_close(st);
+	free(path);
+}
+
 static void newer_database_is_refused(void **state)
 {
 	struct fixture *f = *state;
@@ -425,6 +474,7 @@ int main(void)
 		T(fresh_database_has_latest_schema),
 		T(opening_without_create_needs_a_file),
 		T(older_database_is_backed_up_then_migrated),
+		T(seen_ids_become_per_actor),
 		T(newer_database_is_refused),
 		T(usernames_follow_the_mastodon_rule),
 		T(join_creates_member_and_spends_invite),
