@@ -239,6 +239,7 @@ struct fed_response {
 	struct buf body;
 	char *content_type; /* NULL if none */
 	char *location;	    /* Location of a redirect, or NULL */
+	char *url;	    /* the URL that answered (after redirects) */
 };
 void fed_response_free(struct fed_response *r);
 /* Sets what every outbound transfer shares: protocols (https, and http
@@ -248,12 +249,15 @@ void fed_response_free(struct fed_response *r);
 void fed_curl_setup(const struct config *cfg, void *curl, struct fed_response *out,
 		    long timeout_s);
 /* A GET signed by signer (member username or "" for the instance actor),
- * following up to three redirects, each re-signed.  0 with out filled
- * (any status), or CAMP_EIO when no answer came. */
+ * following up to three redirects, each re-signed, to any origin (for
+ * WebFinger); out->url says which URL answered.  0 with out filled (any
+ * status), or CAMP_EIO when no answer came. */
 int fed_get(struct fed *f, const char *url, const char *accept, const char *signer,
 	    long timeout_s, struct fed_response *out);
 /* Fetches an ActivityPub document: 200 and JSON, or an error
- * (CAMP_ENOENT for 404/410).  *out is the caller's to decref. */
+ * (CAMP_ENOENT for 404/410).  Redirects are followed only within url's
+ * origin (CAMP_EPERM otherwise), so the document comes from the origin
+ * the caller checks its ids against.  *out is the caller's to decref. */
 int fed_get_json(struct fed *f, const char *url, long timeout_s, json_t **out);
 
 /* ---- ap-actor.c: actors, ours and theirs -------------------------------- */

@@ -8,6 +8,10 @@
  * tls_ca_file, timeouts, and a 1 MB cap on what is read.  Every GET is
  * signed (by the instance actor unless a member is involved), and
  * redirects are followed by hand so each hop is signed and checked anew.
+ * ActivityPub documents (fed_get_json) never follow a redirect to another
+ * origin: callers believe a document about ids on the origin they asked,
+ * so a redirect elsewhere (an open redirect on an honest server) would
+ * let a stranger's document speak for that server.
  */
 #include "federation/federation.h"
 
@@ -25,6 +29,7 @@ void fed_response_free(struct fed_response *r)
 	buf_free(&r->body);
 	free(r->content_type);
 	free(r->location);
+	free(r->url);
 	memset(r, 0, sizeof *r);
 }
 
@@ -183,8 +188,11 @@ static char *resolve_location(const char *base, const char *loc)
 	return out;
 }
 
-int fed_get(struct fed *f, const char *url, const char *accept, const char *signer,
-	    long timeout_s, struct fed_response *out)
+/* fed_get(), following redirects only within url's origin when
+ * same_origin is set (CAMP_EPERM for one that leaves it). */
+static int get_following(struct fed *f, const char *url, const char *accept,
+			 const char *signer, long timeout_s, int same_origin,
+			 struct fed_response *out)
 {
 	CURL *c = curl_easy_init();
 	char *cur = xstrdup(url);
@@ -200,19 +208,36 @@ int fed_get(struct fed *f, const char *url, const char *accept, const char *sign
 		if (out->status < 300 || out->status >= 400 || out->location == NULL)
 			break;
 		char *next = resolve_location(cur, out->location);
-		free(cur);
-		cur = next;
-		if (cur == NULL || hop == MAX_REDIRECTS) {
+		if (next == NULL || hop == MAX_REDIRECTS) {
 			r = err_set(CAMP_EIO, "too many or bad redirects from %.200s",
 				    url);
+			free(next);
 			break;
 		}
+		if (same_origin && !ap_same_origin(next, url)) {
+			r = err_set(CAMP_EPERM,
+				    "%.200s redirects to another origin: %.200s", url,
+				    next);
+			free(next);
+			break;
+		}
+		free(cur);
+		cur = next;
 	}
-	free(cur);
+	if (r == 0)
+		out->url = cur;
+	else
+		free(cur);
 	curl_easy_cleanup(c);
 	if (r != 0)
 		fed_response_free(out);
 	return r;
+}
+
+int fed_get(struct fed *f, const char *url, const char *accept, const char *signer,
+	    long timeout_s, struct fed_response *out)
+{
+	return get_following(f, url, accept, signer, timeout_s, 0, out);
 }
 
 int fed_get_json(struct fed *f, const char *url, long timeout_s, json_t **out)
@@ -225,7 +250,7 @@ int fed_get_json(struct fed *f, const char *url, long timeout_s, json_t **out)
 	*out = NULL;
 	if (!ap_url_ok(url))
 		return err_set(CAMP_EINVAL, "not a URL the camp fetches");
-	if ((r = fed_get(f, url, accept, "", timeout_s, &res)) != 0)
+	if ((r = get_following(f, url, accept, "", timeout_s, 1, &res)) != 0)
 		return r;
 	if (res.status == 404 || res.status == 410)
 		r = err_set(CAMP_ENOENT, "%.200s is gone (%ld)", url, res.status);

@@ -1,12 +1,15 @@
 #!/usr/bin/python3
 """The HTTP side as `camp serve` runs it: WebFinger answers members and
-survives hostile queries without the federation process dying."""
+survives hostile queries without the federation process dying; hostile
+servers (mocks on loopback, fedmock.py) cannot make the camp believe a
+document that did not come from the origin it speaks for."""
 import json
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 
+import fedmock
 from camplib import conf_value, eq, keygen, main, start_camp, test
 
 srv, admin_code, tmp = start_camp()
@@ -50,6 +53,35 @@ def webfinger_finds_members_and_shrugs_off_odd_resources():
     status, _ = get("/.well-known/webfinger", resource="acct:alice@" + domain)
     eq(status, 200, "still answering")
     assert "federation exited" not in srv.logs(), srv.logs()[-2000:]
+
+
+def followers(name):
+    status, body = get("/users/%s/followers" % name)
+    eq(status, 200, "followers of " + name)
+    return json.loads(body)["totalItems"]
+
+
+@test
+def an_actor_is_never_taken_from_a_redirect_to_another_origin():
+    """A server with an open redirect sends the camp's fetch of its admin
+    to a stranger, whose document claims to be that admin (same origin as
+    the URL asked for, so only the redirect betrays it)."""
+    wait_http()
+    victim, stranger, key = fedmock.Mock(), fedmock.Mock(), fedmock.Key()
+    admin = victim.origin + "/users/admin"
+    victim.redirect("/users/admin", stranger.origin + "/fake-admin")
+    stranger.serve("/fake-admin", fedmock.actor_doc(admin, key, name="admin"))
+    before = followers("alice")
+    eq(fedmock.follow(http, "alice", admin, key), 401, "a Follow as the victim's admin")
+    eq(stranger.gets("/fake-admin"), 0, "the camp followed the redirect away")
+    eq(followers("alice"), before, "alice's followers")
+    # A redirect within one server is still followed.
+    honest = fedmock.Mock()
+    carol = honest.origin + "/users/carol"
+    honest.redirect("/users/carol", "/actors/carol")
+    honest.serve("/actors/carol", fedmock.actor_doc(carol, key, name="carol"))
+    eq(fedmock.follow(http, "alice", carol, key), 202, "a Follow from carol")
+    eq(followers("alice"), before + 1, "alice's followers")
 
 
 @test
