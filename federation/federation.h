@@ -267,7 +267,8 @@ json_t *ap_person(struct fed *f, const struct account *a, const char *public_pem
 /* The instance actor's Application document. */
 json_t *ap_instance_actor(struct fed *f, const char *public_pem);
 /* A remote actor document, checked: an actor type, id an https (or, when
- * allowed, http) URL, an inbox, a publicKey owned by the actor. */
+ * allowed, http) URL, an inbox, a publicKey owned by the actor whose id
+ * is the actor's own (ap_key_of_actor). */
 struct ap_actor {
 	const char *id, *type, *username, *name, *summary_html, *inbox;
 	const char *shared_inbox, *followers, *url, *key_id, *key_pem;
@@ -275,11 +276,18 @@ struct ap_actor {
 };
 /* Fills out (borrowing from doc); CAMP_EINVAL with the reason. */
 int ap_actor_parse(json_t *doc, struct ap_actor *out);
+/* 1 if key_id may name a key of actor_id: the actor id itself, or it
+ * followed by a fragment or a path ("#main-key", "/main-key"), on the
+ * same origin.  No actor can claim a key id under another's. */
+int ap_key_of_actor(const char *key_id, const char *actor_id);
 /* Stores a parsed actor: account_upsert_remote and its details. */
 int ap_actor_store(struct fed *f, const struct ap_actor *a, int64_t *account_id);
 /* Fetches (signed, as the instance actor) and stores the actor at url,
- * or the owner of the key at url.  Stores the account id. */
-int ap_actor_fetch(struct fed *f, const char *url, int64_t *account_id);
+ * or the owner of the key at url.  With key_id not NULL, the actor must
+ * list that key as its own (CAMP_EPERM otherwise), and that key is the
+ * one stored.  Stores the account id. */
+int ap_actor_fetch(struct fed *f, const char *url, const char *key_id,
+		   int64_t *account_id);
 
 /* ---- ap-note.c: notes and addressing ------------------------------------ */
 

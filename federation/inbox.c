@@ -40,7 +40,7 @@ static int signing_actor(struct fed *f, const char *key_id, struct remote_actor 
 	*fresh = 0;
 	if ((r = remote_actor_by_key(f->st, key_id, ra)) != CAMP_ENOENT)
 		return r;
-	if ((r = ap_actor_fetch(f, key_id, &id)) != 0)
+	if ((r = ap_actor_fetch(f, key_id, key_id, &id)) != 0)
 		return r;
 	*fresh = 1;
 	if ((r = remote_actor_by_key(f->st, key_id, ra)) == CAMP_ENOENT)
@@ -74,7 +74,7 @@ int fed_verify_request(struct fed *f, const struct http_msg *m, int64_t *account
 	if (r == CAMP_EPERM && !fresh && ra.fetched_at < now - KEY_REFETCH_AFTER) {
 		char *uri = xstrdup(ra.uri);
 		remote_actor_free(&ra);
-		if (ap_actor_fetch(f, uri, &id) == 0 &&
+		if (ap_actor_fetch(f, uri, p.key_id, &id) == 0 &&
 		    remote_actor_by_key(f->st, p.key_id, &ra) == 0)
 			r = sig_verify(m, &p, ra.key_pem, now);
 		free(uri);
@@ -423,7 +423,7 @@ static void fetch_note(struct fed *f, const char *uri, const char *expect_author
 	    strcmp(ap_str(doc, "id") ? ap_str(doc, "id") : "", uri) != 0)
 		goto out;
 	if (account_id_by_uri(f->st, in.actor, &author) != 0 &&
-	    ap_actor_fetch(f, in.actor, &author) != 0)
+	    ap_actor_fetch(f, in.actor, NULL, &author) != 0)
 		goto out;
 	in.actor_id = author;
 	in.doc = doc;

@@ -307,10 +307,30 @@ static const char migration_seen_per_actor[] =
 	"DROP TABLE fed_seen;"
 	"ALTER TABLE fed_seen_per_actor RENAME TO fed_seen;";
 
+/* A key id names one actor's key.  fed_actors_key was not unique, and an
+ * actor could declare another's key id: lookups by key id then found
+ * whichever row came first.  Keys that are not under their actor's id
+ * (the actor id, or it followed by '#' or '/') are forgotten, and so are
+ * key ids two actors claim; each is fetched again when next used. */
+static const char migration_unique_key_id[] =
+	"UPDATE fed_actors SET key_id = NULL, key_pem = NULL, fetched_at = 0"
+	"  WHERE key_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM accounts a"
+	"    WHERE a.id = fed_actors.account_id AND (fed_actors.key_id = a.uri"
+	"      OR substr(fed_actors.key_id, 1, length(a.uri) + 1)"
+	"         IN (a.uri || '#', a.uri || '/')"
+	"      OR (substr(a.uri, -1) = '/'"
+	"          AND substr(fed_actors.key_id, 1, length(a.uri)) = a.uri)));"
+	"UPDATE fed_actors SET key_id = NULL, key_pem = NULL, fetched_at = 0"
+	"  WHERE key_id IN (SELECT key_id FROM fed_actors WHERE key_id IS NOT NULL"
+	"    GROUP BY key_id HAVING count(*) > 1);"
+	"DROP INDEX fed_actors_key;"
+	"CREATE UNIQUE INDEX fed_actors_key ON fed_actors(key_id);";
+
 const char *const store_migrations[] = {
 	migration_1,
 	migration_2,
 	migration_federation,
 	migration_seen_per_actor,
+	migration_unique_key_id,
 };
 const int store_migration_count = (int)ARRAY_LEN(store_migrations);

@@ -580,7 +580,10 @@ struct remote_actor {
 	int64_t fetched_at;
 };
 void remote_actor_free(struct remote_actor *a);
-/* Creates or replaces the details of a.account_id (strings copied). */
+/* Creates or replaces the details of a.account_id (strings copied).  A
+ * key id names one actor's key: saving it takes it from any other actor
+ * (whose key is then forgotten, to be fetched again), so the caller must
+ * have checked that the key id is a.account_id's own. */
 int remote_actor_save(struct store *st, const struct remote_actor *a);
 /* Loads by account id, by actor uri, or by key id; CAMP_ENOENT when
  * unknown.  *out is owned by the caller (remote_actor_free). */

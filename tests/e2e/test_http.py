@@ -85,6 +85,41 @@ def an_actor_is_never_taken_from_a_redirect_to_another_origin():
 
 
 @test
+def nobody_can_squat_another_actors_key_id():
+    """eve's actor document declares val's key id as its own.  Once the
+    camp has fetched eve, val's own signed Follow must still get in."""
+    wait_http()
+    victim, evil = fedmock.Mock(), fedmock.Mock()
+    vkey, ekey = fedmock.Key(), fedmock.Key()
+    val, eve = victim.origin + "/users/val", evil.origin + "/users/eve"
+    victim.serve("/users/val", fedmock.actor_doc(val, vkey, name="val"))
+    evil.serve("/users/eve", fedmock.actor_doc(eve, ekey, key_id=val + "#main-key",
+                                               name="eve"))
+    before = followers("alice")
+    eq(fedmock.follow(http, "alice", eve, ekey, key_id=eve + "#main-key"), 401,
+       "eve's Follow, naming a key eve's actor does not list")
+    eq(evil.gets("/users/eve"), 1, "the camp fetched eve")
+    eq(fedmock.follow(http, "alice", val, vkey), 202, "val's Follow with her own key")
+    eq(followers("alice"), before + 1, "alice's followers")
+
+
+@test
+def the_key_that_signed_is_the_one_taken_from_the_actor():
+    """An actor with two keys signs with the second: the camp takes the
+    key the signature names, not merely the first it sees."""
+    wait_http()
+    server, old, new = fedmock.Mock(), fedmock.Key(), fedmock.Key()
+    dan = server.origin + "/users/dan"
+    doc = fedmock.actor_doc(dan, new, name="dan")
+    doc["publicKey"] = [{"id": dan + "#old-key", "owner": dan, "publicKeyPem": old.pem},
+                        doc["publicKey"]]
+    server.serve("/users/dan", doc)
+    before = followers("alice")
+    eq(fedmock.follow(http, "alice", dan, new), 202, "dan's Follow with his second key")
+    eq(followers("alice"), before + 1, "alice's followers")
+
+
+@test
 def no_process_of_the_camp_reported_a_problem():
     srv.assert_clean_log()
 

@@ -455,6 +455,103 @@ static void test_check_id_origin(void **state)
 	}
 }
 
+/* ---- 4: a key id names one actor's key ---------------------------------- */
+
+static void test_key_of_actor(void **state)
+{
+	static const struct {
+		const char *key, *actor;
+		int ok;
+	} cases[] = {
+		{"https://r.test/users/bob#main-key", "https://r.test/users/bob", 1},
+		{"https://r.test/users/bob/main-key", "https://r.test/users/bob", 1},
+		{"https://r.test/users/bob", "https://r.test/users/bob", 1},
+		{"https://r.test/#key", "https://r.test/", 1},
+		{"https://r.test/key", "https://r.test/", 1},
+		{"https://r.test/users/bobby#main-key", "https://r.test/users/bob", 0},
+		{"https://r.test/users/alice#main-key", "https://r.test/users/bob", 0},
+		{"https://r.test/keys/1", "https://r.test/users/bob", 0},
+		{"https://evil.test/users/bob#main-key", "https://r.test/users/bob", 0},
+		{"https://r.test.evil/users/bob#main-key", "https://r.test", 0},
+		{"https://r.test@evil.test/#k", "https://r.test", 0},
+		{"http://r.test/users/bob#main-key", "https://r.test/users/bob", 0},
+		{NULL, "https://r.test/users/bob", 0},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++)
+		if (ap_key_of_actor(cases[i].key, cases[i].actor) != cases[i].ok)
+			fail_msg("key %s of %s", cases[i].key ? cases[i].key : "(null)",
+				 cases[i].actor);
+}
+
+/* An actor document declaring someone else's key id is refused; among
+ * several keys, the actor's own is taken. */
+static void test_actor_keys_are_its_own(void **state)
+{
+	const char *squat = "{\"id\":\"https://evil.test/users/eve\",\"type\":\"Person\","
+			    "\"preferredUsername\":\"eve\",\"inbox\":"
+			    "\"https://evil.test/inbox\",\"publicKey\":{\"id\":"
+			    "\"https://r.test/users/bob#main-key\",\"owner\":"
+			    "\"https://evil.test/users/eve\",\"publicKeyPem\":\"PEM\"}}";
+	const char *two =
+		"{\"id\":\"https://r.test/users/bob\",\"type\":\"Person\","
+		"\"preferredUsername\":\"bob\",\"inbox\":\"https://r.test/inbox\","
+		"\"publicKey\":[{\"id\":\"https://r.test/users/carol#main-key\","
+		"\"publicKeyPem\":\"CAROL\"},{\"id\":"
+		"\"https://r.test/users/bob#main-key\",\"publicKeyPem\":\"BOB\"}]}";
+	struct ap_actor a;
+	json_t *doc;
+
+	(void)state;
+	doc = ap_parse(squat, strlen(squat));
+	assert_int_equal(ap_actor_parse(doc, &a), CAMP_EINVAL);
+	json_decref(doc);
+	doc = ap_parse(two, strlen(two));
+	assert_int_equal(ap_actor_parse(doc, &a), 0);
+	assert_string_equal(a.key_id, "https://r.test/users/bob#main-key");
+	assert_string_equal(a.key_pem, "BOB");
+	json_decref(doc);
+}
+
+/* A key id someone squatted (as the camp let them before) goes to its
+ * real owner when the owner's actor is saved, and the owner's signed
+ * POSTs are taken again. */
+static void test_key_id_names_one_actor(void **state)
+{
+	struct fixture *f = *state;
+	int64_t alice = member(f->camp, "alice");
+	int64_t eve = remote(f->camp, "eve", "evil.test");
+	struct remote_actor ra = {eve,
+				  "https://evil.test/users/eve",
+				  "https://evil.test/users/eve/inbox",
+				  NULL,
+				  NULL,
+				  NULL,
+				  "https://remote.test/users/bob#main-key",
+				  NULL,
+				  now_s()};
+	struct remote_actor got;
+	enum follow_state fs;
+
+	keys_once();
+	ra.key_pem = other_pub;
+	assert_int_equal(remote_actor_save(f->camp->st, &ra), 0);
+	struct signer bob = signer_make(f, "bob", "remote.test");
+	assert_int_equal(remote_actor_by_key(f->camp->st, bob.key_id, &got), 0);
+	assert_int_equal(got.account_id, bob.id);
+	remote_actor_free(&got);
+	assert_int_equal(remote_actor_get(f->camp->st, eve, &got), 0);
+	assert_null(got.key_id);
+	remote_actor_free(&got);
+	char *follow = activity("https://remote.test/follows/1", "Follow", bob.uri,
+				BASE "/users/alice");
+	assert_int_equal(inbox_post(f, &bob, follow), 202);
+	free(follow);
+	assert_int_equal(follow_get(f->camp->st, bob.id, alice, &fs), 0);
+	assert_int_equal(fs, FOLLOW_ACCEPTED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -466,6 +563,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ids_cannot_be_preempted, setup,
 						teardown),
 		cmocka_unit_test(test_check_id_origin),
+		cmocka_unit_test(test_key_of_actor),
+		cmocka_unit_test(test_actor_keys_are_its_own),
+		cmocka_unit_test_setup_teardown(test_key_id_names_one_actor, setup,
+						teardown),
 	};
 	int r = cmocka_run_group_tests(tests, NULL, NULL);
 

@@ -171,6 +171,53 @@ static void seen_ids_become_per_actor(void **state)
 	free(path);
 }
 
+/* Migration 5: a key id names one actor.  Keys not under their actor's
+ * id are forgotten (a squatter's), the rest kept, and a second actor can
+ * no longer hold the same key id. */
+static void squatted_key_ids_are_forgotten(void **state)
+{
+	struct fixture *f = *state;
+	char *path = xasprintf("%s/v4.db", f->dir);
+	struct remote_actor ra;
+	struct store *st;
+
+	old_database(
+		path, 4,
+		"INSERT INTO accounts(id, username, domain, created_at, uri) VALUES"
+		" (10, 'eve', 'evil.test', 1, 'https://evil.test/users/eve'),"
+		" (11, 'bob', 'r.test', 1, 'https://r.test/users/bob'),"
+		" (12, 'gts', 'g.test', 1, 'https://g.test/users/gts'),"
+		" (13, 'root', 'k.test', 1, 'https://k.test/');"
+		"INSERT INTO fed_actors(account_id, inbox, key_id, key_pem, fetched_at)"
+		" VALUES (10, 'i', 'https://r.test/users/bob#main-key', 'EVE', 5),"
+		" (11, 'i', 'https://r.test/users/bob#main-key', 'BOB', 5),"
+		" (12, 'i', 'https://g.test/users/gts/main-key', 'GTS', 5),"
+		" (13, 'i', 'https://k.test/#key', 'ROOT', 5);");
+	assert_int_equal(store_open(path, 0, &st), 0);
+	assert_int_equal(
+		remote_actor_by_key(st, "https://r.test/users/bob#main-key", &ra), 0);
+	assert_int_equal(ra.account_id, 11);
+	assert_string_equal(ra.key_pem, "BOB");
+	remote_actor_free(&ra);
+	assert_int_equal(remote_actor_get(st, 10, &ra), 0);
+	assert_null(ra.key_id);
+	assert_int_equal(ra.fetched_at, 0);
+	remote_actor_free(&ra);
+	assert_int_equal(
+		remote_actor_by_key(st, "https://g.test/users/gts/main-key", &ra), 0);
+	remote_actor_free(&ra);
+	assert_int_equal(remote_actor_by_key(st, "https://k.test/#key", &ra), 0);
+	remote_actor_free(&ra);
+	assert_int_not_equal(sqlite3_exec(store_db(st),
+					  "UPDATE fed_actors SET key_id ="
+					  " 'https://r.test/users/bob#main-key'"
+					  " WHERE account_id = 12",
+					  NULL, NULL, NULL),
+			     SQLITE_OK);
+	store_close(st);
+	free(path);
+}
+
 static void newer_database_is_refused(void **state)
 {
 	struct fixture *f = *state;
@@ -475,6 +522,7 @@ int main(void)
 		T(opening_without_create_needs_a_file),
 		T(older_database_is_backed_up_then_migrated),
 		T(seen_ids_become_per_actor),
+		T(squatted_key_ids_are_forgotten),
 		T(newer_database_is_refused),
 		T(usernames_follow_the_mastodon_rule),
 		T(join_creates_member_and_spends_invite),
