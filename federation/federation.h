@@ -316,7 +316,9 @@ struct ap_note {
 int ap_note_parse(json_t *obj, const char *followers_url, struct ap_note *out);
 void ap_note_free(struct ap_note *n);
 /* The Note of a local post (as seen by its author).  NULL for a post
- * that may not federate. */
+ * that may not federate.  A reply to a parent that may not federate
+ * (widened past a camp-only post) has no inReplyTo and does not mention
+ * the parent's author unless its text does. */
 json_t *ap_note_of_post(struct fed *f, const struct post *p);
 
 /* ---- ap-check.c: what an inbound document is ---------------------------- */
