@@ -86,7 +86,10 @@ char *ap_dump(json_t *v);
 int ap_time(const char *s, int64_t *t);
 /* The @context camp writes on everything (new reference). */
 json_t *ap_context(void);
-/* 1 if s is an http(s) URL of sane length without spaces or controls. */
+/* 1 if s is an http(s) URL of sane length in valid UTF-8 without spaces
+ * of any kind, controls (C0 and C1), bidi controls or marks, or other
+ * invisible format characters: nothing that could make it display as
+ * another URL. */
 int ap_url_ok(const char *s);
 /* 1 if both URLs have the same scheme, host and port: a server speaks
  * only for ids under its own origin. */
