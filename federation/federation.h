@@ -117,6 +117,10 @@ char *html_to_text(const char *html, size_t len, const struct html_mention *m, i
 void text_to_html(struct buf *out, const char *text, const struct entity *e, int ne,
 		  char *(*href_of)(void *ctx, const struct entity *e), void *ctx,
 		  const char *base);
+/* Appends s with & < > " ' as entities: safe in HTML (and XML) text and
+ * in quoted attribute values.  Every string put into markup goes through
+ * here or text_to_html(). */
+void html_escape(struct buf *out, const char *s);
 
 /* ---- keys.c: RSA keys and base64 ---------------------------------------- */
 

@@ -86,6 +86,12 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, struct http_reply *r
 		MHD_add_response_header(res, "Location", rep->location);
 	if (rep->vary_accept)
 		MHD_add_response_header(res, "Vary", "Accept");
+	/* The pages are plain documents: should an escaping mistake ever let
+	 * markup through, no script runs and nothing is loaded. */
+	MHD_add_response_header(res, "X-Content-Type-Options", "nosniff");
+	if (rep->content_type && strncmp(rep->content_type, "text/html", 9) == 0)
+		MHD_add_response_header(res, "Content-Security-Policy",
+					"default-src 'none'; frame-ancestors 'none'");
 	MHD_add_response_header(res, "Access-Control-Allow-Origin", "*");
 	ok = MHD_queue_response(c, (unsigned)rep->status, res);
 	MHD_destroy_response(res);

@@ -10,9 +10,10 @@ import urllib.parse
 import urllib.request
 
 import fedmock
-from camplib import conf_value, eq, keygen, main, start_camp, test
+from camplib import conf_value, contains, eq, keygen, main, start_camp, test
 
-srv, admin_code, tmp = start_camp()
+CAMP_NAME = "<script>alert('camp')</script> & friends"
+srv, admin_code, tmp = start_camp(camp_name=CAMP_NAME)
 alice = keygen(tmp, "alice")
 srv.join(alice, "alice", admin_code)
 http = "http://" + conf_value(srv.dir, "http_listen")
@@ -53,6 +54,18 @@ def webfinger_finds_members_and_shrugs_off_odd_resources():
     status, _ = get("/.well-known/webfinger", resource="acct:alice@" + domain)
     eq(status, 200, "still answering")
     assert "federation exited" not in srv.logs(), srv.logs()[-2000:]
+
+
+@test
+def the_home_page_escapes_the_camps_name():
+    wait_http()
+    req = urllib.request.Request(http + "/", headers={"Accept": "text/html"})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        body = r.read().decode()
+        csp = r.headers.get("Content-Security-Policy", "")
+    assert "<script>" not in body, body
+    contains(body, "&lt;script&gt;alert(&#39;camp&#39;)&lt;/script&gt; &amp; friends")
+    contains(csp, "default-src 'none'", "the page's Content-Security-Policy")
 
 
 def followers(name):

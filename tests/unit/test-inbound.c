@@ -552,6 +552,54 @@ static void test_key_id_names_one_actor(void **state)
 	assert_int_equal(fs, FOLLOW_ACCEPTED);
 }
 
+/* ---- 7: the small HTML pages escape what they show ---------------------- */
+
+/* The body of an HTML GET of target (caller frees), status checked. */
+static char *html_get(struct fixture *f, const char *target)
+{
+	struct req r = req_new("GET", target, DOMAIN, NULL);
+	char *body;
+
+	req_set(&r, "accept", "text/html");
+	assert_int_equal(dispatch(f, &r, &body), 200);
+	req_free(&r);
+	return body;
+}
+
+static void test_pages_escape_names(void **state)
+{
+	struct fixture *f = *state;
+	const char *evil = "<script>alert(1)</script> & \"Co\"";
+	int64_t alice = member(f->camp, "alice");
+	char *body, target[64];
+
+	free(f->cfg.camp_name);
+	f->cfg.camp_name = xstrdup(evil);
+	body = html_get(f, "/");
+	assert_null(strstr(body, "<script>"));
+	assert_non_null(strstr(body, "&lt;script&gt;alert(1)&lt;/script&gt; &amp; "
+				     "&quot;Co&quot;"));
+	free(body);
+
+	assert_int_equal(account_update_profile(f->camp->st, alice,
+						"<img src=x onerror=alert(1)>",
+						"<b>bold</b> & more", -1),
+			 0);
+	body = html_get(f, "/users/alice");
+	assert_null(strstr(body, "<img"));
+	assert_null(strstr(body, "<b>"));
+	assert_non_null(strstr(body, "<h1>&lt;img src=x onerror=alert(1)&gt;</h1>"));
+	assert_non_null(strstr(body, "&lt;b&gt;bold&lt;/b&gt; &amp; more"));
+	free(body);
+
+	int64_t id = post(f->camp, alice, VIS_PUBLIC, "<i>hi</i>");
+	snprintf(target, sizeof target, "/posts/%lld", (long long)id);
+	body = html_get(f, target);
+	assert_null(strstr(body, "<i>"));
+	assert_non_null(strstr(body, "<h1>alice</h1>"));
+	free(body);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -567,6 +615,7 @@ int main(void)
 		cmocka_unit_test(test_actor_keys_are_its_own),
 		cmocka_unit_test_setup_teardown(test_key_id_names_one_actor, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_pages_escape_names, setup, teardown),
 	};
 	int r = cmocka_run_group_tests(tests, NULL, NULL);
 
