@@ -22,14 +22,19 @@
 #define AS_PUBLIC "https://www.w3.org/ns/activitystreams#Public"
 #define AP_MAX_BODY (1024 * 1024) /* inbound bodies and fetched documents */
 
+struct fetch_limit;
+
 /* What every federation function works with: a store (one per process,
  * and one per HTTP thread in the federation child: a store is never
  * shared between threads) and the camp's configuration, read-only (both
- * owned by whoever made the fed). */
+ * owned by whoever made the fed).  In the HTTP threads, limit bounds the
+ * fetches they make for inbound requests (shared, owned by the server);
+ * elsewhere it is NULL. */
 struct fed {
 	struct store *st;
 	const struct config *cfg;
 	const char *base; /* public_url, no trailing slash */
+	struct fetch_limit *limit;
 };
 
 /* ---- fed-main.c: the federation child ---------------------------------- */
@@ -228,6 +233,9 @@ int64_t fed_local_post_id(const struct fed *f, const char *url);
  * "camp.example" behind an https proxy that forwards $http_host).  A
  * signed request for any other host was meant for another server. */
 int fed_host_is_ours(const struct fed *f, const char *host);
+/* 1 when url's host and port are this camp's (as fed_host_is_ours, the
+ * port defaulting to url's own scheme's): the camp never fetches those. */
+int fed_url_is_ours(const struct fed *f, const char *url);
 /* The key pair of a member, made on first use.  Caller frees both. */
 int fed_member_keys(struct fed *f, int64_t account_id, const char *username,
 		    char **private_pem, char **public_pem);
@@ -257,15 +265,27 @@ void fed_curl_setup(const struct config *cfg, void *curl, struct fed_response *o
 		    long timeout_s);
 /* A GET signed by signer (member username or "" for the instance actor),
  * following up to three redirects, each re-signed, to any origin (for
- * WebFinger); out->url says which URL answered.  0 with out filled (any
- * status), or CAMP_EIO when no answer came. */
+ * WebFinger); out->url says which URL answered.  Never to this camp
+ * itself (CAMP_EPERM): that would only tie up one of its own threads.
+ * 0 with out filled (any status), or CAMP_EIO when no answer came. */
 int fed_get(struct fed *f, const char *url, const char *accept, const char *signer,
 	    long timeout_s, struct fed_response *out);
 /* Fetches an ActivityPub document: 200 and JSON, or an error
  * (CAMP_ENOENT for 404/410).  Redirects are followed only within url's
  * origin (CAMP_EPERM otherwise), so the document comes from the origin
- * the caller checks its ids against.  *out is the caller's to decref. */
+ * the caller checks its ids against.  With f->limit, CAMP_ELIMIT at once
+ * when too many fetches are under way already (to url's origin, or in
+ * all).  *out is the caller's to decref. */
 int fed_get_json(struct fed *f, const char *url, long timeout_s, json_t **out);
+
+#define FETCH_PER_ORIGIN 8 /* fetches at once to one origin, for inbound requests */
+#define FETCH_TOTAL 32	   /* and to all origins (of 200 connections) */
+/* The bound on fetches that inbound requests make (keys, actors, boosted
+ * notes): at most FETCH_PER_ORIGIN to one origin and FETCH_TOTAL in all,
+ * so a flood of signed POSTs naming slow key URLs holds a few threads,
+ * not every one.  Thread-safe; made and freed by the HTTP server. */
+struct fetch_limit *fetch_limit_new(void);
+void fetch_limit_free(struct fetch_limit *l);
 
 /* ---- ap-actor.c: actors, ours and theirs -------------------------------- */
 
@@ -347,12 +367,14 @@ void ap_check(json_t *doc, struct ap_verdict *v);
  * NULL): verifies the signature (fetching or refetching the key), then
  * applies the activity through the model.  Returns the HTTP status to
  * answer: 202 accepted or ignored, 400 malformed, 401 bad signature,
- * 403 refused, 500 on a local failure. */
+ * 403 refused, 500 on a local failure, 503 when too many fetches are
+ * under way to let this one wait for its key (the sender tries again). */
 int inbox_handle(struct fed *f, const struct http_msg *m, const char *username);
 /* Verifies a signed request (inbox POST or GET) and stores the remote
  * account that signed it.  The request must be signed for this camp
- * (its Host signed, and ours: fed_host_is_ours).  0, or CAMP_EPERM when
- * it does not verify. */
+ * (its Host signed, and ours: fed_host_is_ours), by a key that is not
+ * the camp's own.  0, CAMP_EPERM when it does not verify, or CAMP_ELIMIT
+ * when its unknown key cannot be fetched now (fetch_limit). */
 int fed_verify_request(struct fed *f, const struct http_msg *m, int64_t *account_id);
 
 /* ---- outbox.c: member actions turned into activities -------------------- */

@@ -75,29 +75,57 @@ static int split_authority(const char *a, size_t len, int def_port, const char *
 	return *port > 0 && *port <= 65535;
 }
 
-/* 1 when the authority a (of the Host header) and ours name the same
- * host and port, the port defaulting to the scheme's. */
-static int same_authority(const char *a, const char *ours, size_t ours_len, int def_port)
+/* 1 when the authorities a (port defaulting to a_def) and b (to b_def)
+ * name the same host and port. */
+static int same_authority(const char *a, size_t alen, int a_def, const char *b,
+			  size_t blen, int b_def)
 {
 	const char *h1, *h2;
 	size_t n1, n2;
 	int p1, p2;
 
-	return split_authority(a, strlen(a), def_port, &h1, &n1, &p1) &&
-	       split_authority(ours, ours_len, def_port, &h2, &n2, &p2) && n1 == n2 &&
+	return split_authority(a, alen, a_def, &h1, &n1, &p1) &&
+	       split_authority(b, blen, b_def, &h2, &n2, &p2) && n1 == n2 &&
 	       strncasecmp(h1, h2, n1) == 0 && p1 == p2;
+}
+
+/* 1 when the authority a (port defaulting to def) is the public URL's
+ * or the domain. */
+static int authority_is_ours(const struct fed *f, const char *a, size_t len, int def)
+{
+	const char *base = strstr(f->base, "://");
+	int base_def = strncmp(f->base, "https:", 6) == 0 ? 443 : 80;
+
+	if (base == NULL)
+		return 0;
+	base += 3;
+	return same_authority(a, len, def, base, strcspn(base, "/?#"), base_def) ||
+	       same_authority(a, len, def, f->cfg->domain, strlen(f->cfg->domain),
+			      base_def);
 }
 
 int fed_host_is_ours(const struct fed *f, const char *host)
 {
-	const char *base = strstr(f->base, "://");
-	int def_port = strncmp(f->base, "https:", 6) == 0 ? 443 : 80;
+	int def = strncmp(f->base, "https:", 6) == 0 ? 443 : 80;
 
-	if (host == NULL || base == NULL)
+	return host != NULL && authority_is_ours(f, host, strlen(host), def);
+}
+
+int fed_url_is_ours(const struct fed *f, const char *url)
+{
+	const char *p = url ? strstr(url, "://") : NULL;
+	size_t n;
+
+	if (p == NULL)
 		return 0;
-	base += 3;
-	return same_authority(host, base, strcspn(base, "/?#"), def_port) ||
-	       same_authority(host, f->cfg->domain, strlen(f->cfg->domain), def_port);
+	int def = p - url == 5 && strncasecmp(url, "https", 5) == 0 ? 443 : 80;
+	p += 3;
+	n = strcspn(p, "/?#");
+	for (const char *at; (at = memchr(p, '@', n)) != NULL;) { /* user info */
+		n -= (size_t)(at + 1 - p);
+		p = at + 1;
+	}
+	return authority_is_ours(f, p, n, def);
 }
 
 char *fed_instance_username(const struct fed *f)

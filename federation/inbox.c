@@ -67,6 +67,12 @@ int fed_verify_request(struct fed *f, const struct http_msg *m, int64_t *account
 						      : "no host");
 		goto out;
 	}
+	/* No one here signs what comes in: fetching our own key would only
+	 * tie up one of our threads waiting on another. */
+	if (fed_url_is_ours(f, p.key_id)) {
+		r = err_set(CAMP_EPERM, "the key %.200s is this camp's own", p.key_id);
+		goto out;
+	}
 	if ((r = signing_actor(f, p.key_id, &ra, &fresh)) != 0)
 		goto out;
 	r = sig_verify(m, &p, ra.key_pem, now);
@@ -82,7 +88,7 @@ int fed_verify_request(struct fed *f, const struct http_msg *m, int64_t *account
 	if (r == 0)
 		*account_id = ra.account_id;
 out:
-	if (r != 0 && r != CAMP_EPERM)
+	if (r != 0 && r != CAMP_EPERM && r != CAMP_ELIMIT)
 		r = err_set(CAMP_EPERM, "cannot check the signature: %s", err_last());
 	remote_actor_free(&ra);
 	sig_params_free(&p);
@@ -408,22 +414,25 @@ static const struct {
 /* ---- fetching what an activity only names -------------------------------- */
 
 /* Fetches a note by id and stores it (with its author), for a boost of,
- * or a Create naming, a note camp does not have yet. */
-static void fetch_note(struct fed *f, const char *uri, const char *expect_author,
-		       int keep)
+ * or a Create naming, a note camp does not have yet.  Best effort: 0
+ * whether or not the note was kept, CAMP_ELIMIT only when it could not
+ * be fetched now because too many fetches are under way. */
+static int fetch_note(struct fed *f, const char *uri, const char *expect_author, int keep)
 {
 	json_t *doc = NULL;
 	struct inbound in = {f, NULL, NULL, "Create", NULL, 0, NULL, NULL};
 	int64_t author;
+	int r = 0;
 
-	if (!ap_url_ok(uri) || known_post(f, uri) || fed_get_json(f, uri, 10, &doc) != 0)
+	if (!ap_url_ok(uri) || known_post(f, uri) ||
+	    (r = fed_get_json(f, uri, 10, &doc)) != 0)
 		goto out;
 	in.actor = ap_id(ap_item(json_object_get(doc, "attributedTo"), 0));
 	if (!ap_url_ok(in.actor) || (expect_author && strcmp(in.actor, expect_author)) ||
 	    strcmp(ap_str(doc, "id") ? ap_str(doc, "id") : "", uri) != 0)
 		goto out;
 	if (account_id_by_uri(f->st, in.actor, &author) != 0 &&
-	    ap_actor_fetch(f, in.actor, NULL, &author) != 0)
+	    (r = ap_actor_fetch(f, in.actor, NULL, &author)) != 0)
 		goto out;
 	in.actor_id = author;
 	in.doc = doc;
@@ -431,6 +440,7 @@ static void fetch_note(struct fed *f, const char *uri, const char *expect_author
 		log_debug("did not keep %.200s: %s", uri, err_last());
 out:
 	json_decref(doc);
+	return r == CAMP_ELIMIT ? r : 0;
 }
 
 /* ---- the inbox ------------------------------------------------------------ */
@@ -481,7 +491,7 @@ int inbox_handle(struct fed *f, const struct http_msg *m, const char *username)
 	struct ap_verdict v;
 	struct inbound in = {f, NULL, NULL, NULL, NULL, 0, NULL, NULL};
 	struct remote_actor ra = {0};
-	int status = 202;
+	int status = 202, r;
 
 	(void)username; /* personal and shared inboxes work alike */
 	if ((in.doc = ap_parse(m->body, m->body_len)) == NULL) {
@@ -495,11 +505,14 @@ int inbox_handle(struct fed *f, const struct http_msg *m, const char *username)
 		status = v.status;
 		goto out;
 	}
-	if (fed_verify_request(f, m, &in.actor_id) != 0) {
-		if (unknown_self_delete(in.doc))
-			goto out;
-		log_info("inbox: signature refused: %s", err_last());
-		status = 401;
+	if ((r = fed_verify_request(f, m, &in.actor_id)) != 0) {
+		if (r == CAMP_ELIMIT) {
+			log_info("inbox: busy: %s", err_last());
+			status = 503;
+		} else if (!unknown_self_delete(in.doc)) {
+			log_info("inbox: signature refused: %s", err_last());
+			status = 401;
+		}
 		goto out;
 	}
 	in.type = ap_type(in.doc);
@@ -517,13 +530,19 @@ int inbox_handle(struct fed *f, const struct http_msg *m, const char *username)
 		status = 401;
 		goto out;
 	}
-	/* Network work before the transaction. */
+	/* Network work before the transaction; when it must wait, so must
+	 * the sender (503: it tries again later). */
+	r = 0;
 	if (strcmp(in.type, "Announce") == 0 && followed_here(f, in.actor_id))
-		fetch_note(f, in.object_id, NULL, 1);
-	if (strcmp(in.type, "Create") == 0 && json_is_string(in.object)) {
-		fetch_note(f, in.object_id, in.actor, 0);
-		goto out;
+		r = fetch_note(f, in.object_id, NULL, 1);
+	else if (strcmp(in.type, "Create") == 0 && json_is_string(in.object))
+		r = fetch_note(f, in.object_id, in.actor, 0);
+	if (r == CAMP_ELIMIT) {
+		log_info("inbox: busy: %s", err_last());
+		status = 503;
 	}
+	if (r != 0 || (strcmp(in.type, "Create") == 0 && json_is_string(in.object)))
+		goto out;
 	for (size_t i = 0; i < ARRAY_LEN(handlers); i++)
 		if (strcmp(handlers[i].type, in.type) == 0)
 			status = inbox_apply(&in, handlers[i].apply);

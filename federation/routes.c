@@ -283,6 +283,7 @@ static void r_inbox(struct route_ctx *c)
 		   status == 202   ? "accepted"
 		   : status == 401 ? "the signature does not verify"
 		   : status == 400 ? "malformed activity"
+		   : status == 503 ? "busy: try again later"
 				   : "refused");
 }
 
@@ -437,8 +438,9 @@ static int post_for_request(struct route_ctx *c, int64_t id, struct post *p)
 		return 0;
 	if (r == 0)
 		post_free(p);
-	if (fed_verify_request(c->f, &c->req->msg, &remote) != 0 ||
-	    viewer_remote(c->f->st, remote, &v) != 0)
+	if ((r = fed_verify_request(c->f, &c->req->msg, &remote)) != 0)
+		return r == CAMP_ELIMIT ? r : CAMP_ENOENT;
+	if (viewer_remote(c->f->st, remote, &v) != 0)
 		return CAMP_ENOENT;
 	if ((r = audience_can_see(c->f->st, v, id, &yes)) == 0 && yes)
 		r = post_get(c->f->st, v, id, p);
@@ -457,7 +459,13 @@ static void r_post(struct route_ctx *c)
 	for (const char *s = c->seg[0]; *s; s++)
 		if (!isdigit((unsigned char)*s))
 			id = 0;
-	if (id <= 0 || post_for_request(c, id, &p) != 0) {
+	int r = id > 0 ? post_for_request(c, id, &p) : CAMP_ENOENT;
+
+	if (r == CAMP_ELIMIT) {
+		reply_text(c, 503, "busy: try again later");
+		return;
+	}
+	if (r != 0) {
 		reply_text(c, 404, "no such post");
 		return;
 	}

@@ -3,12 +3,16 @@
 survives hostile queries without the federation process dying; hostile
 servers (mocks on loopback, fedmock.py) cannot make the camp believe a
 document that did not come from the origin it speaks for."""
+import concurrent.futures
 import json
+import sqlite3
+import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 
+import camplib
 import fedmock
 from camplib import conf_value, contains, eq, keygen, main, start_camp, test
 
@@ -130,6 +134,83 @@ def the_key_that_signed_is_the_one_taken_from_the_actor():
     before = followers("alice")
     eq(fedmock.follow(http, "alice", dan, new), 202, "dan's Follow with his second key")
     eq(followers("alice"), before + 1, "alice's followers")
+
+
+@test
+def a_key_of_the_camp_itself_is_never_fetched():
+    """A POST whose keyId is alice's own key URL: the camp must not fetch
+    from itself (a thread waiting on another), nor take its own member
+    for a remote actor."""
+    wait_http()
+    key = fedmock.Key()
+    alice = http + "/users/alice"
+    status, _ = fedmock.signed_request(
+        http, "POST", "/inbox", key, alice + "#main-key",
+        {"@context": fedmock.AS, "id": alice + "#follows/x", "type": "Follow",
+         "actor": alice, "object": alice})
+    eq(status, 401, "a POST signed with the camp's own key id")
+    db = sqlite3.connect("file:%s/camp.db?mode=ro" % srv.dir, uri=True)
+    try:
+        rows = db.execute("SELECT count(*) FROM accounts WHERE uri = ?",
+                          (alice,)).fetchone()[0]
+    finally:
+        db.close()
+    eq(rows, 0, "remote accounts made of the camp's own alice")
+    contains(srv.logs(), "is this camp's own")
+
+
+@test
+def a_flood_of_unknown_keys_on_one_server_holds_few_threads():
+    """Many signed POSTs at once, each naming another key on one slow
+    server: the camp fetches at most FETCH_PER_ORIGIN (8) of them at a
+    time and answers the rest 503 at once; its own pages stay quick."""
+    wait_http()
+    slow, release = fedmock.Mock(), threading.Event()
+    camplib.cleanup(release.set)
+    state = {"now": 0, "most": 0}
+    lock = threading.Lock()
+
+    def stall(handler):
+        with lock:
+            state["now"] += 1
+            state["most"] = max(state["most"], state["now"])
+        release.wait(8)
+        with lock:
+            state["now"] -= 1
+        return (404, {}, b"")
+    for n in range(20):
+        slow.serve("/users/s%d" % n, stall)
+    key = fedmock.Key()
+
+    def post(n):
+        start = time.time()
+        actor = "%s/users/s%d" % (slow.origin, n)
+        status = fedmock.follow(http, "alice", actor, key, timeout=30)
+        return status, time.time() - start
+    pool = concurrent.futures.ThreadPoolExecutor(20)
+    futures = [pool.submit(post, n) for n in range(20)]
+    deadline = time.time() + 10
+    while sum(f.done() for f in futures) < 12 and time.time() < deadline:
+        time.sleep(0.05)
+    early = [f.result() for f in futures if f.done()]
+    while state["most"] < 8 and time.time() < deadline + 5:
+        time.sleep(0.05)  # the last fetches may still be connecting
+    t0 = time.time()
+    status, _ = get("/users/alice")
+    took = time.time() - t0
+    with lock:
+        most = state["most"]
+    release.set()
+    late = [f.result() for f in futures]
+    pool.shutdown()
+    assert most <= 8, "%d fetches of one server at once" % most
+    eq(most, 8, "fetches at once (all the room there is)")
+    busy = [s for s, _ in late if s == 503]
+    eq(len(busy), 12, "POSTs answered 503: %s" % sorted(s for s, _ in late))
+    assert len(early) >= 12 and all(s == 503 and t < 5 for s, t in early), early
+    eq(status, 200, "alice's actor during the flood")
+    assert took < 3, "alice's actor took %.1fs during the flood" % took
+    eq(sorted(s for s, _ in late if s != 503), [401] * 8, "the POSTs that waited")
 
 
 @test

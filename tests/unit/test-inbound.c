@@ -34,7 +34,7 @@ static int setup(void **state)
 	free(f->cfg.public_url);
 	f->cfg.domain = xstrdup(DOMAIN);
 	f->cfg.public_url = xstrdup(BASE);
-	f->fed = (struct fed){f->camp->st, &f->cfg, f->cfg.public_url};
+	f->fed = (struct fed){f->camp->st, &f->cfg, f->cfg.public_url, NULL};
 	*state = f;
 	return 0;
 }
@@ -246,7 +246,7 @@ static void test_host_is_ours(void **state)
 	struct config cfg = f->cfg;
 
 	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
-		struct fed fed = {f->camp->st, &cfg, cases[i].base};
+		struct fed fed = {f->camp->st, &cfg, cases[i].base, NULL};
 		cfg.domain = (char *)cases[i].domain;
 		if (fed_host_is_ours(&fed, cases[i].host) != cases[i].ours)
 			fail_msg("Host %s with %s: expected %s", cases[i].host,
@@ -600,6 +600,60 @@ static void test_pages_escape_names(void **state)
 	free(body);
 }
 
+/* ---- 8: the camp never fetches from itself ------------------------------ */
+
+static void test_url_is_ours(void **state)
+{
+	struct fixture *f = *state;
+	static const struct {
+		const char *url;
+		int ours;
+	} cases[] = {
+		{BASE "/users/alice#main-key", 1},
+		{"https://CAMP.test:443/actor", 1},
+		{"https://someone@camp.test/actor", 1},
+		{"http://camp.test/actor", 0},
+		{"https://camp.test:8443/actor", 0},
+		{"https://evil.test/users/camp.test", 0},
+		{"https://evil.test/@camp.test", 0},
+		{"https://camp.test.evil.test/actor", 0},
+		{"https://evil.test#@camp.test", 0},
+		{"not a url", 0},
+		{NULL, 0},
+	};
+
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++)
+		if (fed_url_is_ours(&f->fed, cases[i].url) != cases[i].ours)
+			fail_msg("%s: expected %s",
+				 cases[i].url ? cases[i].url : "(null)",
+				 cases[i].ours ? "ours" : "not ours");
+}
+
+/* A key id (or any URL) under the camp's own base is never fetched: a
+ * POST naming one is refused before any thread waits on another. */
+static void test_no_fetch_from_self(void **state)
+{
+	struct fixture *f = *state;
+	json_t *doc = NULL;
+	struct signer alice;
+
+	member(f->camp, "alice");
+	assert_int_equal(fed_get_json(&f->fed, BASE "/users/alice", 10, &doc),
+			 CAMP_EPERM);
+	assert_non_null(strstr(err_last(), "this camp's own"));
+	assert_null(doc);
+	/* Someone signs a Follow with "alice's key". */
+	keys_once();
+	alice.id = 0;
+	snprintf(alice.uri, sizeof alice.uri, BASE "/users/alice");
+	snprintf(alice.key_id, sizeof alice.key_id, BASE "/users/alice#main-key");
+	alice.priv = the_key;
+	char *follow =
+		activity(BASE "/follows/1", "Follow", alice.uri, BASE "/users/alice");
+	assert_int_equal(inbox_post(f, &alice, follow), 401);
+	free(follow);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -616,6 +670,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_key_id_names_one_actor, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_pages_escape_names, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_url_is_ours, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_fetch_from_self, setup, teardown),
 	};
 	int r = cmocka_run_group_tests(tests, NULL, NULL);
 

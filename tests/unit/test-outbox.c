@@ -26,7 +26,7 @@ static int setup(void **state)
 	free(f->cfg.public_url);
 	f->cfg.domain = xstrdup(DOMAIN);
 	f->cfg.public_url = xstrdup("https://" DOMAIN);
-	f->fed = (struct fed){f->camp->st, &f->cfg, f->cfg.public_url};
+	f->fed = (struct fed){f->camp->st, &f->cfg, f->cfg.public_url, NULL};
 	*state = f;
 	return 0;
 }
