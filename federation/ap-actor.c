@@ -4,8 +4,11 @@
  * involved), and reading, fetching and storing remote actors.
  *
  * A remote actor is believed only about itself: its id must be where it
- * was fetched from (same host), and its key must be its own.  Names and
- * intros are cut to sane sizes and made valid text before they are
+ * was fetched from (same host), and its key must be its own: the key id
+ * is the actor id, or the actor id with a fragment or a path under it
+ * (#main-key, /main-key).  Otherwise an actor could declare another's
+ * key id and have signatures by that id looked up as its own.  Names
+ * and intros are cut to sane sizes and made valid text before they are
  * stored.
  */
 #include "federation/federation.h"
@@ -96,8 +99,21 @@ json_t *ap_instance_actor(struct fed *f, const char *public_pem)
 static const char *const actor_types[] = {"Person", "Service", "Application", "Group",
 					  "Organization"};
 
-/* The actor's key: publicKey may be one object or an array of them. */
-static void actor_key(json_t *doc, struct ap_actor *out)
+int ap_key_of_actor(const char *key_id, const char *actor_id)
+{
+	size_t n = actor_id ? strlen(actor_id) : 0;
+
+	if (!ap_url_ok(key_id) || !ap_url_ok(actor_id) ||
+	    !ap_same_origin(key_id, actor_id) || strncmp(key_id, actor_id, n) != 0)
+		return 0;
+	return key_id[n] == '\0' || key_id[n] == '#' || key_id[n] == '/' ||
+	       actor_id[n - 1] == '/';
+}
+
+/* The actor's key: publicKey may be one object or an array of them.
+ * The first of its own keys, or the one with id want when want is not
+ * NULL. */
+static void actor_key(json_t *doc, const char *want, struct ap_actor *out)
 {
 	json_t *pk = json_object_get(doc, "publicKey");
 
@@ -108,7 +124,9 @@ static void actor_key(json_t *doc, struct ap_actor *out)
 			continue;
 		out->key_id = ap_str(k, "id");
 		out->key_pem = ap_str(k, "publicKeyPem");
-		if (out->key_id && out->key_pem)
+		if (out->key_id && out->key_pem &&
+		    ap_key_of_actor(out->key_id, out->id) &&
+		    (want == NULL || strcmp(out->key_id, want) == 0))
 			return;
 	}
 	out->key_id = out->key_pem = NULL;
@@ -125,7 +143,9 @@ static int username_ok(const char *s)
 	return 1;
 }
 
-int ap_actor_parse(json_t *doc, struct ap_actor *out)
+/* ap_actor_parse(), taking the key with id want (any of its own keys
+ * when want is NULL). */
+static int actor_parse(json_t *doc, const char *want, struct ap_actor *out)
 {
 	json_t *url;
 
@@ -157,10 +177,20 @@ int ap_actor_parse(json_t *doc, struct ap_actor *out)
 	if (!ap_url_ok(out->url))
 		out->url = NULL;
 	out->locked = json_is_true(json_object_get(doc, "manuallyApprovesFollowers"));
-	actor_key(doc, out);
+	actor_key(doc, want, out);
+	if (want && out->key_id == NULL)
+		return err_set(CAMP_EPERM,
+			       "the actor %.200s does not list the key %.200s", out->id,
+			       want);
 	if (!ap_url_ok(out->key_id) || !ap_text_ok(out->key_pem, 16384))
-		return err_set(CAMP_EINVAL, "the actor has no usable publicKey");
+		return err_set(CAMP_EINVAL,
+			       "the actor has no usable publicKey of its own");
 	return 0;
+}
+
+int ap_actor_parse(json_t *doc, struct ap_actor *out)
+{
+	return actor_parse(doc, NULL, out);
 }
 
 /* One line of at most max code points of valid text. */
@@ -232,7 +262,8 @@ out:
 	return r;
 }
 
-int ap_actor_fetch(struct fed *f, const char *url, int64_t *account_id)
+int ap_actor_fetch(struct fed *f, const char *url, const char *key_id,
+		   int64_t *account_id)
 {
 	char *where = xstrndup(url, strcspn(url, "#"));
 	json_t *doc = NULL;
@@ -252,7 +283,7 @@ int ap_actor_fetch(struct fed *f, const char *url, int64_t *account_id)
 		if ((r = fed_get_json(f, where, 10, &doc)) != 0)
 			goto out;
 	}
-	if ((r = ap_actor_parse(doc, &a)) != 0)
+	if ((r = actor_parse(doc, key_id, &a)) != 0)
 		goto out;
 	if (!ap_same_origin(a.id, where)) {
 		r = err_set(CAMP_EPERM, "an actor at %.100s claims to be %.100s", where,

@@ -160,9 +160,26 @@ static int check_document(json_t *doc, struct ap_verdict *v, const char *type)
 	return 0;
 }
 
+/* An activity's id must sit on its actor's origin: a server speaks only
+ * for its own ids.  Otherwise anyone could send a Like whose id is the id
+ * another server will give its next Delete, or an Announce whose id is
+ * another server's next note, and have camp take the real one for a
+ * repeat.  Only an Undo may carry a foreign id (snac puts its Undo's id
+ * under the unfollowed actor): an Undo is idempotent, so the inbox
+ * ignores such an id instead of refusing the Undo.  1 if doc may go on. */
+static int check_id_origin(struct ap_verdict *v, const char *type, const char *id,
+			   const char *actor)
+{
+	if (id == NULL || ap_same_origin(id, actor) || strcmp(type, "Undo") == 0)
+		return 1;
+	verdict(v, 0, 400, "%s whose id %.60s is not on its actor's origin", type, id);
+	return 0;
+}
+
 void ap_check(json_t *doc, struct ap_verdict *v)
 {
 	const char *type = ap_type(doc), *id = ap_str(doc, "id");
+	const char *actor = ap_id(ap_item(json_object_get(doc, "actor"), 0));
 
 	if (!json_is_object(doc) || type == NULL) {
 		verdict(v, 0, 400, "no type");
@@ -173,7 +190,7 @@ void ap_check(json_t *doc, struct ap_verdict *v)
 	for (size_t i = 0; i < ARRAY_LEN(checks); i++) {
 		if (strcmp(checks[i].type, type) != 0)
 			continue;
-		if (!ap_url_ok(ap_id(ap_item(json_object_get(doc, "actor"), 0)))) {
+		if (!ap_url_ok(actor)) {
 			verdict(v, 0, 400, "%s without an actor", type);
 			return;
 		}
@@ -181,6 +198,8 @@ void ap_check(json_t *doc, struct ap_verdict *v)
 			verdict(v, 0, 400, "%s without an id", type);
 			return;
 		}
+		if (!check_id_origin(v, type, id, actor))
+			return;
 		checks[i].check(doc, v, type);
 		return;
 	}

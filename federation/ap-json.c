@@ -165,6 +165,33 @@ json_t *ap_context(void)
 			 "discoverable", "toot:discoverable");
 }
 
+/* Code points no URL from another server may hold, because they make it
+ * show as something it is not: controls (C0, DEL, C1), bidi controls and
+ * marks, the other invisible format characters (Unicode's Cf, and the
+ * fillers text_cp_is_unsafe() knows), line and paragraph separators,
+ * spaces of every kind, and noncharacters. */
+static int url_cp_bad(uint32_t cp)
+{
+	static const struct {
+		uint32_t lo, hi;
+	} bad[] = {
+		{0x00A0, 0x00A0},   {0x0600, 0x0605},	{0x06DD, 0x06DD},
+		{0x070F, 0x070F},   {0x0890, 0x0891},	{0x08E2, 0x08E2},
+		{0x1680, 0x1680},   {0x2000, 0x200F},	{0x2028, 0x202F},
+		{0x205F, 0x206F},   {0x3000, 0x3000},	{0xFDD0, 0xFDEF},
+		{0xFEFF, 0xFEFF},   {0xFFF0, 0xFFFB},	{0x110BD, 0x110BD},
+		{0x110CD, 0x110CD}, {0x13430, 0x1343F}, {0x1BCA0, 0x1BCA3},
+		{0x1D173, 0x1D17A}, {0xE0000, 0xE0FFF},
+	};
+
+	if (cp <= 0x20 || text_cp_is_unsafe(cp, TEXT_NAME) || (cp & 0xFFFE) == 0xFFFE)
+		return 1;
+	for (size_t i = 0; i < ARRAY_LEN(bad); i++)
+		if (cp >= bad[i].lo && cp <= bad[i].hi)
+			return 1;
+	return 0;
+}
+
 int ap_url_ok(const char *s)
 {
 	size_t n;
@@ -174,10 +201,14 @@ int ap_url_ok(const char *s)
 	n = strlen(s);
 	if (n > 2048 || (strncmp(s, "https://", 8) != 0 && strncmp(s, "http://", 7) != 0))
 		return 0;
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] <= 0x20 || s[i] == 0x7f)
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		int len = utf8_decode(s + i, n - i, &cp);
+		if (len <= 0 || url_cp_bad(cp))
 			return 0;
-	return utf8_valid(s, n, NULL);
+		i += (size_t)len;
+	}
+	return 1;
 }
 
 int ap_text_ok(const char *s, size_t max)

@@ -5,8 +5,13 @@
  *
  * A camp-only or neighborhood post never becomes a Note here: addressing
  * refuses those levels, so nothing built from this file can carry one
- * out of the camp by mistake.  Remote notes are read without trust:
- * every field is optional, every value may be the wrong type.
+ * out of the camp by mistake.  Nor does a Note name a parent that may
+ * not leave the camp: a reply its author widened past a camp-only post
+ * goes out without inReplyTo and without the parent's author, so neither
+ * the parent's URL nor who wrote it reaches another server.
+ *
+ * Remote notes are read without trust: every field is optional, every
+ * value may be the wrong type.
  */
 #include "federation/federation.h"
 
@@ -87,17 +92,31 @@ static char *mention_href(void *ctx, const struct entity *e)
 	return e->account_id ? account_actor_id(m->f, e->account_id) : NULL;
 }
 
-/* Mentioned actors (entities, and a remote parent's author), each once. */
-static int note_mentions(struct fed *f, const struct post *p, char ***out)
+/* Whether p's parent (if any) may be named outside the camp: not when
+ * audience_may_federate() says the parent never leaves it (a camp-only
+ * post), nor when that cannot be told. */
+static int parent_may_federate(struct fed *f, const struct post *p)
+{
+	int yes = 0;
+
+	if (p->in_reply_to_id == 0)
+		return 1;
+	return audience_may_federate(f->st, p->in_reply_to_id, &yes) == 0 && yes;
+}
+
+/* Mentioned actors (entities, and the parent's author when the parent
+ * may be named), each once. */
+static int note_mentions(struct fed *f, const struct post *p, int parent_ok, char ***out)
 {
 	char **v = NULL;
 	int n = 0;
 
 	for (int i = 0; i <= p->nentities; i++) {
-		int64_t id = i < p->nentities ? (p->entities[i].kind == ENTITY_MENTION
-							 ? p->entities[i].account_id
-							 : 0)
-					      : p->in_reply_to_author.id;
+		int64_t id = 0;
+		if (i < p->nentities && p->entities[i].kind == ENTITY_MENTION)
+			id = p->entities[i].account_id;
+		else if (i == p->nentities && parent_ok)
+			id = p->in_reply_to_author.id;
 		char *uri = id && id != p->author.id ? account_actor_id(f, id) : NULL;
 		for (int j = 0; uri && j < n; j++)
 			if (strcmp(v[j], uri) == 0) {
@@ -143,7 +162,8 @@ json_t *ap_note_of_post(struct fed *f, const struct post *p)
 {
 	char *id = fed_post_url(f, p->id), *actor = fed_actor_url(f, p->author.username);
 	char *followers = xasprintf("%s/followers", actor), **mentions = NULL;
-	int nm = note_mentions(f, p, &mentions);
+	int parent_ok = parent_may_federate(f, p);
+	int nm = note_mentions(f, p, parent_ok, &mentions);
 	struct mention_ctx mc = {f};
 	struct buf html = BUF_INIT;
 	json_t *to, *cc, *o = NULL;
@@ -165,7 +185,9 @@ json_t *ap_note_of_post(struct fed *f, const struct post *p)
 		time_rfc3339(p->edited_at, updated);
 		json_object_set_new(o, "updated", json_string(updated));
 	}
-	if (p->in_reply_to_uri)
+	if (!parent_ok)
+		json_object_set_new(o, "inReplyTo", json_null());
+	else if (p->in_reply_to_uri)
 		json_object_set_new(o, "inReplyTo", json_string(p->in_reply_to_uri));
 	else if (p->in_reply_to_id)
 		json_object_set_new(o, "inReplyTo",

@@ -22,14 +22,19 @@
 #define AS_PUBLIC "https://www.w3.org/ns/activitystreams#Public"
 #define AP_MAX_BODY (1024 * 1024) /* inbound bodies and fetched documents */
 
+struct fetch_limit;
+
 /* What every federation function works with: a store (one per process,
  * and one per HTTP thread in the federation child: a store is never
  * shared between threads) and the camp's configuration, read-only (both
- * owned by whoever made the fed). */
+ * owned by whoever made the fed).  In the HTTP threads, limit bounds the
+ * fetches they make for inbound requests (shared, owned by the server);
+ * elsewhere it is NULL. */
 struct fed {
 	struct store *st;
 	const struct config *cfg;
 	const char *base; /* public_url, no trailing slash */
+	struct fetch_limit *limit;
 };
 
 /* ---- fed-main.c: the federation child ---------------------------------- */
@@ -86,7 +91,10 @@ char *ap_dump(json_t *v);
 int ap_time(const char *s, int64_t *t);
 /* The @context camp writes on everything (new reference). */
 json_t *ap_context(void);
-/* 1 if s is an http(s) URL of sane length without spaces or controls. */
+/* 1 if s is an http(s) URL of sane length in valid UTF-8 without spaces
+ * of any kind, controls (C0 and C1), bidi controls or marks, or other
+ * invisible format characters: nothing that could make it display as
+ * another URL. */
 int ap_url_ok(const char *s);
 /* 1 if both URLs have the same scheme, host and port: a server speaks
  * only for ids under its own origin. */
@@ -114,6 +122,10 @@ char *html_to_text(const char *html, size_t len, const struct html_mention *m, i
 void text_to_html(struct buf *out, const char *text, const struct entity *e, int ne,
 		  char *(*href_of)(void *ctx, const struct entity *e), void *ctx,
 		  const char *base);
+/* Appends s with & < > " ' as entities: safe in HTML (and XML) text and
+ * in quoted attribute values.  Every string put into markup goes through
+ * here or text_to_html(). */
+void html_escape(struct buf *out, const char *s);
 
 /* ---- keys.c: RSA keys and base64 ---------------------------------------- */
 
@@ -166,7 +178,8 @@ int sig_from_msg(const struct http_msg *m, struct sig_params *out);
 int sig_signing_string(const struct http_msg *m, const char *headers, int strip_query,
 		       struct buf *out);
 /* Checks m against p and public_pem at time now: algorithm rsa-sha256,
- * hs2019 or absent; (request-target) and date signed; the Date within
+ * hs2019 or absent; (request-target), host and date signed (whose Host
+ * it names is the caller's to check); the Date within
  * SIG_DATE_WINDOW; with a body, digest signed and matching; then the RSA
  * signature.  0, or CAMP_EPERM with the reason in err_last(). */
 int sig_verify(const struct http_msg *m, const struct sig_params *p,
@@ -214,6 +227,15 @@ char *fed_instance_url(const struct fed *f);
 char *fed_local_username(const struct fed *f, const char *url);
 /* The post id of a local post URL, or 0. */
 int64_t fed_local_post_id(const struct fed *f, const char *url);
+/* 1 when host (a Host header's value) names this camp: the host and port
+ * of public_url, or the domain, case-insensitively, a missing port being
+ * the public URL's scheme's default (so "camp.example:443" is
+ * "camp.example" behind an https proxy that forwards $http_host).  A
+ * signed request for any other host was meant for another server. */
+int fed_host_is_ours(const struct fed *f, const char *host);
+/* 1 when url's host and port are this camp's (as fed_host_is_ours, the
+ * port defaulting to url's own scheme's): the camp never fetches those. */
+int fed_url_is_ours(const struct fed *f, const char *url);
 /* The key pair of a member, made on first use.  Caller frees both. */
 int fed_member_keys(struct fed *f, int64_t account_id, const char *username,
 		    char **private_pem, char **public_pem);
@@ -232,6 +254,7 @@ struct fed_response {
 	struct buf body;
 	char *content_type; /* NULL if none */
 	char *location;	    /* Location of a redirect, or NULL */
+	char *url;	    /* the URL that answered (after redirects) */
 };
 void fed_response_free(struct fed_response *r);
 /* Sets what every outbound transfer shares: protocols (https, and http
@@ -241,13 +264,28 @@ void fed_response_free(struct fed_response *r);
 void fed_curl_setup(const struct config *cfg, void *curl, struct fed_response *out,
 		    long timeout_s);
 /* A GET signed by signer (member username or "" for the instance actor),
- * following up to three redirects, each re-signed.  0 with out filled
- * (any status), or CAMP_EIO when no answer came. */
+ * following up to three redirects, each re-signed, to any origin (for
+ * WebFinger); out->url says which URL answered.  Never to this camp
+ * itself (CAMP_EPERM): that would only tie up one of its own threads.
+ * 0 with out filled (any status), or CAMP_EIO when no answer came. */
 int fed_get(struct fed *f, const char *url, const char *accept, const char *signer,
 	    long timeout_s, struct fed_response *out);
 /* Fetches an ActivityPub document: 200 and JSON, or an error
- * (CAMP_ENOENT for 404/410).  *out is the caller's to decref. */
+ * (CAMP_ENOENT for 404/410).  Redirects are followed only within url's
+ * origin (CAMP_EPERM otherwise), so the document comes from the origin
+ * the caller checks its ids against.  With f->limit, CAMP_ELIMIT at once
+ * when too many fetches are under way already (to url's origin, or in
+ * all).  *out is the caller's to decref. */
 int fed_get_json(struct fed *f, const char *url, long timeout_s, json_t **out);
+
+#define FETCH_PER_ORIGIN 8 /* fetches at once to one origin, for inbound requests */
+#define FETCH_TOTAL 32	   /* and to all origins (of 200 connections) */
+/* The bound on fetches that inbound requests make (keys, actors, boosted
+ * notes): at most FETCH_PER_ORIGIN to one origin and FETCH_TOTAL in all,
+ * so a flood of signed POSTs naming slow key URLs holds a few threads,
+ * not every one.  Thread-safe; made and freed by the HTTP server. */
+struct fetch_limit *fetch_limit_new(void);
+void fetch_limit_free(struct fetch_limit *l);
 
 /* ---- ap-actor.c: actors, ours and theirs -------------------------------- */
 
@@ -256,7 +294,8 @@ json_t *ap_person(struct fed *f, const struct account *a, const char *public_pem
 /* The instance actor's Application document. */
 json_t *ap_instance_actor(struct fed *f, const char *public_pem);
 /* A remote actor document, checked: an actor type, id an https (or, when
- * allowed, http) URL, an inbox, a publicKey owned by the actor. */
+ * allowed, http) URL, an inbox, a publicKey owned by the actor whose id
+ * is the actor's own (ap_key_of_actor). */
 struct ap_actor {
 	const char *id, *type, *username, *name, *summary_html, *inbox;
 	const char *shared_inbox, *followers, *url, *key_id, *key_pem;
@@ -264,11 +303,18 @@ struct ap_actor {
 };
 /* Fills out (borrowing from doc); CAMP_EINVAL with the reason. */
 int ap_actor_parse(json_t *doc, struct ap_actor *out);
+/* 1 if key_id may name a key of actor_id: the actor id itself, or it
+ * followed by a fragment or a path ("#main-key", "/main-key"), on the
+ * same origin.  No actor can claim a key id under another's. */
+int ap_key_of_actor(const char *key_id, const char *actor_id);
 /* Stores a parsed actor: account_upsert_remote and its details. */
 int ap_actor_store(struct fed *f, const struct ap_actor *a, int64_t *account_id);
 /* Fetches (signed, as the instance actor) and stores the actor at url,
- * or the owner of the key at url.  Stores the account id. */
-int ap_actor_fetch(struct fed *f, const char *url, int64_t *account_id);
+ * or the owner of the key at url.  With key_id not NULL, the actor must
+ * list that key as its own (CAMP_EPERM otherwise), and that key is the
+ * one stored.  Stores the account id. */
+int ap_actor_fetch(struct fed *f, const char *url, const char *key_id,
+		   int64_t *account_id);
 
 /* ---- ap-note.c: notes and addressing ------------------------------------ */
 
@@ -297,7 +343,9 @@ struct ap_note {
 int ap_note_parse(json_t *obj, const char *followers_url, struct ap_note *out);
 void ap_note_free(struct ap_note *n);
 /* The Note of a local post (as seen by its author).  NULL for a post
- * that may not federate. */
+ * that may not federate.  A reply to a parent that may not federate
+ * (widened past a camp-only post) has no inReplyTo and does not mention
+ * the parent's author unless its text does. */
 json_t *ap_note_of_post(struct fed *f, const struct post *p);
 
 /* ---- ap-check.c: what an inbound document is ---------------------------- */
@@ -319,10 +367,14 @@ void ap_check(json_t *doc, struct ap_verdict *v);
  * NULL): verifies the signature (fetching or refetching the key), then
  * applies the activity through the model.  Returns the HTTP status to
  * answer: 202 accepted or ignored, 400 malformed, 401 bad signature,
- * 403 refused, 500 on a local failure. */
+ * 403 refused, 500 on a local failure, 503 when too many fetches are
+ * under way to let this one wait for its key (the sender tries again). */
 int inbox_handle(struct fed *f, const struct http_msg *m, const char *username);
 /* Verifies a signed request (inbox POST or GET) and stores the remote
- * account that signed it.  0, or CAMP_EPERM when it does not verify. */
+ * account that signed it.  The request must be signed for this camp
+ * (its Host signed, and ours: fed_host_is_ours), by a key that is not
+ * the camp's own.  0, CAMP_EPERM when it does not verify, or CAMP_ELIMIT
+ * when its unknown key cannot be fetched now (fetch_limit). */
 int fed_verify_request(struct fed *f, const struct http_msg *m, int64_t *account_id);
 
 /* ---- outbox.c: member actions turned into activities -------------------- */

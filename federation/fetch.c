@@ -8,23 +8,123 @@
  * tls_ca_file, timeouts, and a 1 MB cap on what is read.  Every GET is
  * signed (by the instance actor unless a member is involved), and
  * redirects are followed by hand so each hop is signed and checked anew.
+ * ActivityPub documents (fed_get_json) never follow a redirect to another
+ * origin: callers believe a document about ids on the origin they asked,
+ * so a redirect elsewhere (an open redirect on an honest server) would
+ * let a stranger's document speak for that server.  Nothing is fetched
+ * from this camp itself (a key id naming us would only tie up a thread
+ * of ours waiting on another), and the HTTP threads' fetches are bounded
+ * per origin and in all (fetch_limit), so slow servers cannot hold every
+ * thread.
  */
 #include "federation/federation.h"
 
+#include <ctype.h>
 #include <curl/curl.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #define MAX_REDIRECTS 3
 
+#define ORIGIN_MAX 256
+
+/* Fetches under way for inbound requests, by origin. */
+struct fetch_limit {
+	pthread_mutex_t lock;
+	int total;
+	struct {
+		char origin[ORIGIN_MAX]; /* "" when the slot is free */
+		int n;
+	} slot[FETCH_TOTAL];
+};
+
+struct fetch_limit *fetch_limit_new(void)
+{
+	struct fetch_limit *l = xcalloc(1, sizeof *l);
+
+	if (pthread_mutex_init(&l->lock, NULL) != 0)
+		fatal("pthread_mutex_init failed");
+	return l;
+}
+
+void fetch_limit_free(struct fetch_limit *l)
+{
+	if (l == NULL)
+		return;
+	pthread_mutex_destroy(&l->lock);
+	free(l);
+}
+
+/* The origin of url, lowercased ("https://host:port"), into out. */
+static void origin_of(const char *url, char out[ORIGIN_MAX])
+{
+	const char *p = strstr(url, "://");
+	size_t n = p ? (size_t)(p - url) + 3 + strcspn(p + 3, "/?#") : strlen(url);
+	size_t i;
+
+	for (i = 0; i < n && i < ORIGIN_MAX - 1; i++)
+		out[i] = (char)tolower((unsigned char)url[i]);
+	out[i] = '\0';
+}
+
+/* Counts one fetch of url under way; 0, or CAMP_ELIMIT when its origin
+ * (or everyone) has as many as allowed already. */
+static int fetch_limit_take(struct fetch_limit *l, const char *url)
+{
+	char origin[ORIGIN_MAX];
+	int mine = -1, free_slot = -1, r = 0;
+
+	origin_of(url, origin);
+	pthread_mutex_lock(&l->lock);
+	for (int i = 0; i < FETCH_TOTAL && mine < 0; i++) {
+		if (l->slot[i].n > 0 && strcmp(l->slot[i].origin, origin) == 0)
+			mine = i;
+		else if (l->slot[i].n == 0 && free_slot < 0)
+			free_slot = i;
+	}
+	if (l->total >= FETCH_TOTAL ||
+	    (mine >= 0 && l->slot[mine].n >= FETCH_PER_ORIGIN)) {
+		r = CAMP_ELIMIT;
+	} else {
+		if (mine < 0) {
+			mine = free_slot; /* one exists: fewer than FETCH_TOTAL taken */
+			memcpy(l->slot[mine].origin, origin, sizeof origin);
+		}
+		l->slot[mine].n++;
+		l->total++;
+	}
+	pthread_mutex_unlock(&l->lock);
+	if (r != 0)
+		err_set(r, "too many fetches under way (from %.100s, or in all)", origin);
+	return r;
+}
+
+/* Ends one fetch of url that fetch_limit_take() counted. */
+static void fetch_limit_give(struct fetch_limit *l, const char *url)
+{
+	char origin[ORIGIN_MAX];
+
+	origin_of(url, origin);
+	pthread_mutex_lock(&l->lock);
+	for (int i = 0; i < FETCH_TOTAL; i++)
+		if (l->slot[i].n > 0 && strcmp(l->slot[i].origin, origin) == 0) {
+			l->slot[i].n--;
+			l->total--;
+			break;
+		}
+	pthread_mutex_unlock(&l->lock);
+}
+
 void fed_response_free(struct fed_response *r)
 {
 	buf_free(&r->body);
 	free(r->content_type);
 	free(r->location);
+	free(r->url);
 	memset(r, 0, sizeof *r);
 }
 
@@ -183,8 +283,11 @@ static char *resolve_location(const char *base, const char *loc)
 	return out;
 }
 
-int fed_get(struct fed *f, const char *url, const char *accept, const char *signer,
-	    long timeout_s, struct fed_response *out)
+/* fed_get(), following redirects only within url's origin when
+ * same_origin is set (CAMP_EPERM for one that leaves it). */
+static int get_following(struct fed *f, const char *url, const char *accept,
+			 const char *signer, long timeout_s, int same_origin,
+			 struct fed_response *out)
 {
 	CURL *c = curl_easy_init();
 	char *cur = xstrdup(url);
@@ -195,24 +298,46 @@ int fed_get(struct fed *f, const char *url, const char *accept, const char *sign
 		fatal("cannot start libcurl");
 	for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
 		fed_response_free(out);
+		if (fed_url_is_ours(f, cur)) {
+			r = err_set(CAMP_EPERM, "%.200s is this camp's own: not fetched",
+				    cur);
+			break;
+		}
 		if ((r = get_once(f, c, cur, accept, signer, timeout_s, out)) != 0)
 			break;
 		if (out->status < 300 || out->status >= 400 || out->location == NULL)
 			break;
 		char *next = resolve_location(cur, out->location);
-		free(cur);
-		cur = next;
-		if (cur == NULL || hop == MAX_REDIRECTS) {
+		if (next == NULL || hop == MAX_REDIRECTS) {
 			r = err_set(CAMP_EIO, "too many or bad redirects from %.200s",
 				    url);
+			free(next);
 			break;
 		}
+		if (same_origin && !ap_same_origin(next, url)) {
+			r = err_set(CAMP_EPERM,
+				    "%.200s redirects to another origin: %.200s", url,
+				    next);
+			free(next);
+			break;
+		}
+		free(cur);
+		cur = next;
 	}
-	free(cur);
+	if (r == 0)
+		out->url = cur;
+	else
+		free(cur);
 	curl_easy_cleanup(c);
 	if (r != 0)
 		fed_response_free(out);
 	return r;
+}
+
+int fed_get(struct fed *f, const char *url, const char *accept, const char *signer,
+	    long timeout_s, struct fed_response *out)
+{
+	return get_following(f, url, accept, signer, timeout_s, 0, out);
 }
 
 int fed_get_json(struct fed *f, const char *url, long timeout_s, json_t **out)
@@ -225,7 +350,12 @@ int fed_get_json(struct fed *f, const char *url, long timeout_s, json_t **out)
 	*out = NULL;
 	if (!ap_url_ok(url))
 		return err_set(CAMP_EINVAL, "not a URL the camp fetches");
-	if ((r = fed_get(f, url, accept, "", timeout_s, &res)) != 0)
+	if (f->limit && (r = fetch_limit_take(f->limit, url)) != 0)
+		return r;
+	r = get_following(f, url, accept, "", timeout_s, 1, &res);
+	if (f->limit)
+		fetch_limit_give(f->limit, url);
+	if (r != 0)
 		return r;
 	if (res.status == 404 || res.status == 410)
 		r = err_set(CAMP_ENOENT, "%.200s is gone (%ld)", url, res.status);

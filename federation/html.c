@@ -290,6 +290,11 @@ static void put_escaped(struct buf *out, const char *s, size_t n)
 	}
 }
 
+void html_escape(struct buf *out, const char *s)
+{
+	put_escaped(out, s, strlen(s));
+}
+
 /* Escaped text with newlines: a blank line starts a paragraph, one
  * newline is a <br>. */
 static void put_plain(struct buf *out, const char *s, size_t n)
@@ -336,7 +341,9 @@ static void put_entity(struct buf *out, const char *text, const struct entity *e
 		free(href);
 		return;
 	case ENTITY_TAG:
-		buf_printf(out, "<a href=\"%s/tags/", base);
+		buf_puts(out, "<a href=\"");
+		put_escaped(out, base, strlen(base));
+		buf_puts(out, "/tags/");
 		put_escaped(out, e->value, strlen(e->value));
 		buf_puts(out, "\" class=\"mention hashtag\" rel=\"tag\">#<span>");
 		put_escaped(out, e->value, strlen(e->value));

@@ -12,7 +12,10 @@
  *
  * It gathers each request (refusing bodies over 1 MB with 413), keeps the
  * raw request target for signature checks, and hands it to routes.c.  It
- * never interprets a body itself.
+ * never interprets a body itself.  Threads are bounded: 200 connections
+ * at once (32 per address with built-in TLS), and the fetches they make
+ * for inbound requests by the shared fetch_limit, so slow or hostile
+ * servers cannot keep every thread waiting.
  */
 #include "federation/federation.h"
 
@@ -24,9 +27,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define MAX_CONNECTIONS 200
+#define MAX_PER_ADDRESS 32 /* with built-in TLS; a proxy limits per address itself */
+
 struct http_server {
 	const struct config *cfg;
 	const char *base;
+	struct fetch_limit *limit; /* shared by every connection thread */
 	char *db_path;
 	pthread_key_t thread_fed; /* each connection thread's struct fed */
 	int have_key;
@@ -86,6 +93,12 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, struct http_reply *r
 		MHD_add_response_header(res, "Location", rep->location);
 	if (rep->vary_accept)
 		MHD_add_response_header(res, "Vary", "Accept");
+	/* The pages are plain documents: should an escaping mistake ever let
+	 * markup through, no script runs and nothing is loaded. */
+	MHD_add_response_header(res, "X-Content-Type-Options", "nosniff");
+	if (rep->content_type && strncmp(rep->content_type, "text/html", 9) == 0)
+		MHD_add_response_header(res, "Content-Security-Policy",
+					"default-src 'none'; frame-ancestors 'none'");
 	MHD_add_response_header(res, "Access-Control-Allow-Origin", "*");
 	ok = MHD_queue_response(c, (unsigned)rep->status, res);
 	MHD_destroy_response(res);
@@ -130,6 +143,7 @@ static struct fed *thread_fed(struct http_server *hs)
 	f->st = st;
 	f->cfg = hs->cfg;
 	f->base = hs->base;
+	f->limit = hs->limit;
 	if (pthread_setspecific(hs->thread_fed, f) != 0)
 		fatal("pthread_setspecific failed");
 	return f;
@@ -265,6 +279,7 @@ int http_server_start(struct fed *f, const char *dir, struct http_server **out)
 	*out = NULL;
 	hs->cfg = f->cfg;
 	hs->base = f->base;
+	hs->limit = fetch_limit_new();
 	hs->db_path = xasprintf("%s/camp.db", dir);
 	if (pthread_key_create(&hs->thread_fed, thread_fed_free) != 0)
 		fatal("pthread_key_create failed");
@@ -279,14 +294,19 @@ int http_server_start(struct fed *f, const char *dir, struct http_server **out)
 			goto fail;
 		flags |= MHD_USE_TLS;
 	}
+	/* With built-in TLS, peers connect directly, so one address may hold
+	 * only so many threads; behind a reverse proxy every connection comes
+	 * from the proxy, which is where a per-address limit belongs. */
 	struct MHD_OptionItem opts[] = {
 		{MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)on_log, NULL},
 		{MHD_OPTION_SOCK_ADDR, 0, &ss},
 		{MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)on_uri, NULL},
 		{MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, NULL},
 		{MHD_OPTION_CONNECTION_TIMEOUT, 30, NULL},
-		{MHD_OPTION_CONNECTION_LIMIT, 200, NULL},
-		{hs->cert ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, hs->key},
+		{MHD_OPTION_CONNECTION_LIMIT, MAX_CONNECTIONS, NULL},
+		{hs->cert ? MHD_OPTION_PER_IP_CONNECTION_LIMIT : MHD_OPTION_END,
+		 MAX_PER_ADDRESS, NULL},
+		{MHD_OPTION_HTTPS_MEM_KEY, 0, hs->key},
 		{MHD_OPTION_HTTPS_MEM_CERT, 0, hs->cert},
 		{MHD_OPTION_END, 0, NULL},
 	};
@@ -313,6 +333,7 @@ void http_server_stop(struct http_server *s)
 		MHD_stop_daemon(s->daemon);
 	if (s->have_key)
 		pthread_key_delete(s->thread_fed);
+	fetch_limit_free(s->limit);
 	free(s->db_path);
 	free(s->cert);
 	free(s->key);

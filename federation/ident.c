@@ -8,12 +8,15 @@
  *
  * A URL, once given out, must keep working: nothing here may change the
  * shape of an id.  Keys are made on first use and then never replaced.
+ * It also says which Host header names this camp, so that a signed
+ * request made for another server is never taken as made for us.
  */
 #include "federation/federation.h"
 
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define INSTANCE_PRIVATE "federation.instance_private_pem"
 #define INSTANCE_PUBLIC "federation.instance_public_pem"
@@ -31,6 +34,98 @@ char *fed_post_url(const struct fed *f, int64_t post_id)
 char *fed_instance_url(const struct fed *f)
 {
 	return xasprintf("%s/actor", f->base);
+}
+
+/* Splits an authority ("host", "host:port", "[v6]:port") into its host
+ * and port (def_port when none).  0 when malformed. */
+static int split_authority(const char *a, size_t len, int def_port, const char **host,
+			   size_t *hlen, int *port)
+{
+	const char *colon = NULL;
+
+	if (len == 0 || len > 300)
+		return 0;
+	if (a[0] == '[') {
+		const char *close = memchr(a, ']', len);
+		if (close == NULL)
+			return 0;
+		*host = a;
+		*hlen = (size_t)(close - a) + 1;
+		if (*hlen < len)
+			colon = a + *hlen;
+	} else {
+		colon = memchr(a, ':', len);
+		*host = a;
+		*hlen = colon ? (size_t)(colon - a) : len;
+	}
+	if (*hlen == 0)
+		return 0;
+	if (colon == NULL) {
+		*port = def_port;
+		return 1;
+	}
+	if (*colon != ':' || colon + 1 == a + len)
+		return 0;
+	*port = 0;
+	for (const char *p = colon + 1; p < a + len; p++) {
+		if (!isdigit((unsigned char)*p) || *port > 65535)
+			return 0;
+		*port = *port * 10 + (*p - '0');
+	}
+	return *port > 0 && *port <= 65535;
+}
+
+/* 1 when the authorities a (port defaulting to a_def) and b (to b_def)
+ * name the same host and port. */
+static int same_authority(const char *a, size_t alen, int a_def, const char *b,
+			  size_t blen, int b_def)
+{
+	const char *h1, *h2;
+	size_t n1, n2;
+	int p1, p2;
+
+	return split_authority(a, alen, a_def, &h1, &n1, &p1) &&
+	       split_authority(b, blen, b_def, &h2, &n2, &p2) && n1 == n2 &&
+	       strncasecmp(h1, h2, n1) == 0 && p1 == p2;
+}
+
+/* 1 when the authority a (port defaulting to def) is the public URL's
+ * or the domain. */
+static int authority_is_ours(const struct fed *f, const char *a, size_t len, int def)
+{
+	const char *base = strstr(f->base, "://");
+	int base_def = strncmp(f->base, "https:", 6) == 0 ? 443 : 80;
+
+	if (base == NULL)
+		return 0;
+	base += 3;
+	return same_authority(a, len, def, base, strcspn(base, "/?#"), base_def) ||
+	       same_authority(a, len, def, f->cfg->domain, strlen(f->cfg->domain),
+			      base_def);
+}
+
+int fed_host_is_ours(const struct fed *f, const char *host)
+{
+	int def = strncmp(f->base, "https:", 6) == 0 ? 443 : 80;
+
+	return host != NULL && authority_is_ours(f, host, strlen(host), def);
+}
+
+int fed_url_is_ours(const struct fed *f, const char *url)
+{
+	const char *p = url ? strstr(url, "://") : NULL;
+	size_t n;
+
+	if (p == NULL)
+		return 0;
+	int def = p - url == 5 && strncasecmp(url, "https", 5) == 0 ? 443 : 80;
+	p += 3;
+	n = strcspn(p, "/?#");
+	for (const char *at; (at = memchr(p, '@', n)) != NULL;) { /* user info */
+		n -= (size_t)(at + 1 - p);
+		p = at + 1;
+	}
+	return authority_is_ours(f, p, n, def);
 }
 
 char *fed_instance_username(const struct fed *f)

@@ -4,7 +4,9 @@
  * one transaction with the record of its id, so a repeat changes nothing.
  *
  * The signer must be the activity's actor; a handler acts only on the
- * actor's own things (its follows, its posts, its reactions).  Network
+ * actor's own things (its follows, its posts, its reactions).  Ids are
+ * remembered per actor, and only ids on the actor's own origin, so no
+ * one can use up the id of another's future activity.  Network
  * work (fetching a key or a boosted note) happens before the transaction
  * opens, never inside it.  Every string stored from here was checked as
  * UTF-8 on the way in.
@@ -38,7 +40,7 @@ static int signing_actor(struct fed *f, const char *key_id, struct remote_actor 
 	*fresh = 0;
 	if ((r = remote_actor_by_key(f->st, key_id, ra)) != CAMP_ENOENT)
 		return r;
-	if ((r = ap_actor_fetch(f, key_id, &id)) != 0)
+	if ((r = ap_actor_fetch(f, key_id, key_id, &id)) != 0)
 		return r;
 	*fresh = 1;
 	if ((r = remote_actor_by_key(f->st, key_id, ra)) == CAMP_ENOENT)
@@ -55,6 +57,22 @@ int fed_verify_request(struct fed *f, const struct http_msg *m, int64_t *account
 
 	if ((r = sig_from_msg(m, &p)) != 0)
 		return err_set(CAMP_EPERM, "%s", err_last());
+	/* Checked before any key is fetched: a request signed for another
+	 * server (a GET of a followers-only post, say) must not be replayed
+	 * here, and sig_verify() makes sure this Host is the one signed. */
+	if (!fed_host_is_ours(f, m->header(m->ctx, "host"))) {
+		r = err_set(CAMP_EPERM,
+			    "the request was signed for %.100s, not this camp",
+			    m->header(m->ctx, "host") ? m->header(m->ctx, "host")
+						      : "no host");
+		goto out;
+	}
+	/* No one here signs what comes in: fetching our own key would only
+	 * tie up one of our threads waiting on another. */
+	if (fed_url_is_ours(f, p.key_id)) {
+		r = err_set(CAMP_EPERM, "the key %.200s is this camp's own", p.key_id);
+		goto out;
+	}
 	if ((r = signing_actor(f, p.key_id, &ra, &fresh)) != 0)
 		goto out;
 	r = sig_verify(m, &p, ra.key_pem, now);
@@ -62,7 +80,7 @@ int fed_verify_request(struct fed *f, const struct http_msg *m, int64_t *account
 	if (r == CAMP_EPERM && !fresh && ra.fetched_at < now - KEY_REFETCH_AFTER) {
 		char *uri = xstrdup(ra.uri);
 		remote_actor_free(&ra);
-		if (ap_actor_fetch(f, uri, &id) == 0 &&
+		if (ap_actor_fetch(f, uri, p.key_id, &id) == 0 &&
 		    remote_actor_by_key(f->st, p.key_id, &ra) == 0)
 			r = sig_verify(m, &p, ra.key_pem, now);
 		free(uri);
@@ -70,7 +88,7 @@ int fed_verify_request(struct fed *f, const struct http_msg *m, int64_t *account
 	if (r == 0)
 		*account_id = ra.account_id;
 out:
-	if (r != 0 && r != CAMP_EPERM)
+	if (r != 0 && r != CAMP_EPERM && r != CAMP_ELIMIT)
 		r = err_set(CAMP_EPERM, "cannot check the signature: %s", err_last());
 	remote_actor_free(&ra);
 	sig_params_free(&p);
@@ -154,7 +172,7 @@ static int h_undo(struct inbound *in)
 {
 	char *type = NULL, *object = NULL;
 	const char *inner_actor = ap_id(ap_item(json_object_get(in->object, "actor"), 0));
-	int64_t seen_actor = 0, target;
+	int64_t target;
 	int r;
 
 	if (json_is_object(in->object) && ap_type(in->object)) {
@@ -165,12 +183,9 @@ static int h_undo(struct inbound *in)
 			r = err_set(CAMP_EPERM, "undoing someone else's activity");
 			goto out;
 		}
-	} else if ((r = inbox_seen_get(in->f->st, in->object_id, &type, &seen_actor,
+	} else if ((r = inbox_seen_get(in->f->st, in->actor_id, in->object_id, &type,
 				       &object)) != 0) {
-		goto out;
-	} else if (seen_actor != in->actor_id) {
-		r = err_set(CAMP_EPERM, "undoing someone else's activity");
-		goto out;
+		goto out; /* only the actor's own activities are found */
 	}
 	r = err_set(CAMP_ENOENT, "nothing to undo");
 	if (strcmp(type, "Follow") == 0 && (target = local_member(in->f, object)))
@@ -399,22 +414,25 @@ static const struct {
 /* ---- fetching what an activity only names -------------------------------- */
 
 /* Fetches a note by id and stores it (with its author), for a boost of,
- * or a Create naming, a note camp does not have yet. */
-static void fetch_note(struct fed *f, const char *uri, const char *expect_author,
-		       int keep)
+ * or a Create naming, a note camp does not have yet.  Best effort: 0
+ * whether or not the note was kept, CAMP_ELIMIT only when it could not
+ * be fetched now because too many fetches are under way. */
+static int fetch_note(struct fed *f, const char *uri, const char *expect_author, int keep)
 {
 	json_t *doc = NULL;
 	struct inbound in = {f, NULL, NULL, "Create", NULL, 0, NULL, NULL};
 	int64_t author;
+	int r = 0;
 
-	if (!ap_url_ok(uri) || known_post(f, uri) || fed_get_json(f, uri, 10, &doc) != 0)
+	if (!ap_url_ok(uri) || known_post(f, uri) ||
+	    (r = fed_get_json(f, uri, 10, &doc)) != 0)
 		goto out;
 	in.actor = ap_id(ap_item(json_object_get(doc, "attributedTo"), 0));
 	if (!ap_url_ok(in.actor) || (expect_author && strcmp(in.actor, expect_author)) ||
 	    strcmp(ap_str(doc, "id") ? ap_str(doc, "id") : "", uri) != 0)
 		goto out;
 	if (account_id_by_uri(f->st, in.actor, &author) != 0 &&
-	    ap_actor_fetch(f, in.actor, &author) != 0)
+	    (r = ap_actor_fetch(f, in.actor, NULL, &author)) != 0)
 		goto out;
 	in.actor_id = author;
 	in.doc = doc;
@@ -422,6 +440,7 @@ static void fetch_note(struct fed *f, const char *uri, const char *expect_author
 		log_debug("did not keep %.200s: %s", uri, err_last());
 out:
 	json_decref(doc);
+	return r == CAMP_ELIMIT ? r : 0;
 }
 
 /* ---- the inbox ------------------------------------------------------------ */
@@ -472,7 +491,7 @@ int inbox_handle(struct fed *f, const struct http_msg *m, const char *username)
 	struct ap_verdict v;
 	struct inbound in = {f, NULL, NULL, NULL, NULL, 0, NULL, NULL};
 	struct remote_actor ra = {0};
-	int status = 202;
+	int status = 202, r;
 
 	(void)username; /* personal and shared inboxes work alike */
 	if ((in.doc = ap_parse(m->body, m->body_len)) == NULL) {
@@ -486,16 +505,23 @@ int inbox_handle(struct fed *f, const struct http_msg *m, const char *username)
 		status = v.status;
 		goto out;
 	}
-	if (fed_verify_request(f, m, &in.actor_id) != 0) {
-		if (unknown_self_delete(in.doc))
-			goto out;
-		log_info("inbox: signature refused: %s", err_last());
-		status = 401;
+	if ((r = fed_verify_request(f, m, &in.actor_id)) != 0) {
+		if (r == CAMP_ELIMIT) {
+			log_info("inbox: busy: %s", err_last());
+			status = 503;
+		} else if (!unknown_self_delete(in.doc)) {
+			log_info("inbox: signature refused: %s", err_last());
+			status = 401;
+		}
 		goto out;
 	}
 	in.type = ap_type(in.doc);
 	in.id = ap_str(in.doc, "id");
 	in.actor = ap_id(ap_item(json_object_get(in.doc, "actor"), 0));
+	/* ap_check() let a foreign id through only on an Undo: not ours to
+	 * record, so the Undo goes on as if it had none. */
+	if (in.id && !ap_same_origin(in.id, in.actor))
+		in.id = NULL;
 	in.object = ap_item(json_object_get(in.doc, "object"), 0);
 	in.object_id = ap_id(in.object);
 	if (remote_actor_get(f->st, in.actor_id, &ra) != 0 ||
@@ -504,13 +530,19 @@ int inbox_handle(struct fed *f, const struct http_msg *m, const char *username)
 		status = 401;
 		goto out;
 	}
-	/* Network work before the transaction. */
+	/* Network work before the transaction; when it must wait, so must
+	 * the sender (503: it tries again later). */
+	r = 0;
 	if (strcmp(in.type, "Announce") == 0 && followed_here(f, in.actor_id))
-		fetch_note(f, in.object_id, NULL, 1);
-	if (strcmp(in.type, "Create") == 0 && json_is_string(in.object)) {
-		fetch_note(f, in.object_id, in.actor, 0);
-		goto out;
+		r = fetch_note(f, in.object_id, NULL, 1);
+	else if (strcmp(in.type, "Create") == 0 && json_is_string(in.object))
+		r = fetch_note(f, in.object_id, in.actor, 0);
+	if (r == CAMP_ELIMIT) {
+		log_info("inbox: busy: %s", err_last());
+		status = 503;
 	}
+	if (r != 0 || (strcmp(in.type, "Create") == 0 && json_is_string(in.object)))
+		goto out;
 	for (size_t i = 0; i < ARRAY_LEN(handlers); i++)
 		if (strcmp(handlers[i].type, in.type) == 0)
 			status = inbox_apply(&in, handlers[i].apply);

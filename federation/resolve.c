@@ -64,7 +64,7 @@ out:
 int federation_resolve(struct store *st, const struct config *cfg, const char *acct,
 		       int timeout_s, int64_t *account_id)
 {
-	struct fed f = {st, cfg, cfg->public_url};
+	struct fed f = {.st = st, .cfg = cfg, .base = cfg->public_url};
 	const char *a = acct[0] == '@' ? acct + 1 : acct, *at = strrchr(a, '@');
 	char *user, *actor = NULL;
 	json_t *doc = NULL;

@@ -7,7 +7,9 @@
  * served only if audience_may_federate() says it may leave the camp at
  * all, and a post that is not public or unlisted only to a valid
  * signature from an actor audience_can_see() admits.  Anything else is a
- * 404, which says nothing about whether it exists.
+ * 404, which says nothing about whether it exists.  Every string put
+ * into HTML or XML here (names, bios, posts, the camp's name and URL) is
+ * escaped first.
  */
 #include "federation/federation.h"
 
@@ -156,13 +158,13 @@ static void r_host_meta(struct route_ctx *c)
 {
 	c->rep->status = 200;
 	c->rep->content_type = "application/xrd+xml; charset=utf-8";
-	buf_printf(&c->rep->body,
-		   "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-		   "<XRD xmlns=\"http://docs.oasis-open.org/ns/xri/xrd-1.0\">\n"
-		   "  <Link rel=\"lrdd\" "
-		   "template=\"%s/.well-known/webfinger?resource={uri}\"/>\n"
-		   "</XRD>\n",
-		   c->f->base);
+	buf_puts(&c->rep->body,
+		 "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		 "<XRD xmlns=\"http://docs.oasis-open.org/ns/xri/xrd-1.0\">\n"
+		 "  <Link rel=\"lrdd\" template=\"");
+	html_escape(&c->rep->body, c->f->base);
+	buf_puts(&c->rep->body, "/.well-known/webfinger?resource={uri}\"/>\n"
+				"</XRD>\n");
 }
 
 static void r_nodeinfo_links(struct route_ctx *c)
@@ -234,18 +236,22 @@ static void r_instance(struct route_ctx *c)
 	free(pub);
 }
 
+/* A small page: title and text are plain text (a camp's or member's
+ * name, a bio, a post), escaped here; nothing reaches the markup raw. */
 static void html_page(struct route_ctx *c, const char *title, const char *text)
 {
-	struct buf esc = BUF_INIT;
+	struct buf *b = &c->rep->body;
 
-	text_to_html(&esc, text, NULL, 0, NULL, NULL, c->f->base);
 	c->rep->status = 200;
 	c->rep->content_type = "text/html; charset=utf-8";
-	buf_printf(&c->rep->body,
-		   "<!doctype html><meta charset=\"utf-8\"><title>camp</title>"
-		   "<h1>%s</h1>%s\n",
-		   title, buf_str(&esc));
-	buf_free(&esc);
+	buf_reset(b);
+	buf_puts(b, "<!doctype html><meta charset=\"utf-8\"><title>");
+	html_escape(b, title);
+	buf_puts(b, "</title><h1>");
+	html_escape(b, title);
+	buf_puts(b, "</h1>");
+	text_to_html(b, text, NULL, 0, NULL, NULL, c->f->base);
+	buf_putc(b, '\n');
 }
 
 static void r_actor(struct route_ctx *c)
@@ -258,11 +264,7 @@ static void r_actor(struct route_ctx *c)
 		return;
 	}
 	if (wants_html(c)) {
-		struct buf t = BUF_INIT;
-		text_to_html(&t, a.display_name[0] ? a.display_name : a.username, NULL, 0,
-			     NULL, NULL, "");
-		html_page(c, buf_str(&t), a.bio);
-		buf_free(&t);
+		html_page(c, a.display_name[0] ? a.display_name : a.username, a.bio);
 	} else if (fed_member_keys(c->f, a.id, a.username, &priv, &pub) != 0) {
 		reply_text(c, 500, "no key");
 	} else {
@@ -281,6 +283,7 @@ static void r_inbox(struct route_ctx *c)
 		   status == 202   ? "accepted"
 		   : status == 401 ? "the signature does not verify"
 		   : status == 400 ? "malformed activity"
+		   : status == 503 ? "busy: try again later"
 				   : "refused");
 }
 
@@ -435,8 +438,9 @@ static int post_for_request(struct route_ctx *c, int64_t id, struct post *p)
 		return 0;
 	if (r == 0)
 		post_free(p);
-	if (fed_verify_request(c->f, &c->req->msg, &remote) != 0 ||
-	    viewer_remote(c->f->st, remote, &v) != 0)
+	if ((r = fed_verify_request(c->f, &c->req->msg, &remote)) != 0)
+		return r == CAMP_ELIMIT ? r : CAMP_ENOENT;
+	if (viewer_remote(c->f->st, remote, &v) != 0)
 		return CAMP_ENOENT;
 	if ((r = audience_can_see(c->f->st, v, id, &yes)) == 0 && yes)
 		r = post_get(c->f->st, v, id, p);
@@ -455,7 +459,13 @@ static void r_post(struct route_ctx *c)
 	for (const char *s = c->seg[0]; *s; s++)
 		if (!isdigit((unsigned char)*s))
 			id = 0;
-	if (id <= 0 || post_for_request(c, id, &p) != 0) {
+	int r = id > 0 ? post_for_request(c, id, &p) : CAMP_ENOENT;
+
+	if (r == CAMP_ELIMIT) {
+		reply_text(c, 503, "busy: try again later");
+		return;
+	}
+	if (r != 0) {
 		reply_text(c, 404, "no such post");
 		return;
 	}

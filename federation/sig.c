@@ -3,9 +3,11 @@
  * rsa-sha256), the Digest header, and HTTP dates.
  *
  * Signing covers (request-target) host date, plus digest content-type on
- * a body.  Verifying demands (request-target) and date, and digest on a
- * body (checked against the bytes received), refuses a Date more than an
- * hour off, and only then spends an RSA verification.  Where a key comes
+ * a body.  Verifying demands (request-target), host and date, and digest
+ * on a body (checked against the bytes received), refuses a Date more
+ * than an hour off, and only then spends an RSA verification.  Without a
+ * signed Host, a request signed for another server could be replayed
+ * here; whether the Host is ours is the caller's check (inbox.c).  Where a key comes
  * from is not this file's business (inbox.c finds and refetches keys);
  * this file never touches the network or the store.
  */
@@ -187,6 +189,8 @@ static int sig_precheck(const struct http_msg *m, const struct sig_params *p, in
 	if (!list_has(p->headers, "(request-target)"))
 		return err_set(CAMP_EPERM,
 			       "the signature does not cover (request-target)");
+	if (!list_has(p->headers, "host") || m->header(m->ctx, "host") == NULL)
+		return err_set(CAMP_EPERM, "the signature does not cover host");
 	if (!list_has(p->headers, "date") || date == NULL)
 		return err_set(CAMP_EPERM, "the signature does not cover date");
 	if (http_date_parse(date, &t) != 0)

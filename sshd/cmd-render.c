@@ -24,7 +24,7 @@ static void put_safe(struct buf *out, const char *s, int flags)
 
 char *render_post_url(const struct cmd_ctx *ctx, const struct post *p)
 {
-	struct fed f = {ctx->st, ctx->cfg, ctx->cfg->public_url};
+	struct fed f = {.st = ctx->st, .cfg = ctx->cfg, .base = ctx->cfg->public_url};
 
 	if (!p->local)
 		return xstrdup(p->url ? p->url : p->uri ? p->uri : "");

@@ -4,8 +4,10 @@
  * and the activities members sent (Follows by id, and which earlier
  * outbox item an Undo undoes; the outbox itself is read, never written).
  *
- * Everything here is federation's bookkeeping; it never decides who may
- * see what, and it never stores a string it was not handed already
+ * A key id belongs to one actor at a time (a unique index): the actor
+ * saved last with it, whose document federation/ fetched and checked,
+ * takes it from any other.  Everything here is federation's bookkeeping;
+ * it never decides who may see what, and it never stores a string it was not handed already
  * validated by federation/ (which checks UTF-8 and sizes first).
  */
 #include "store/store-private.h"
@@ -25,6 +27,27 @@ void remote_actor_free(struct remote_actor *a)
 	memset(a, 0, sizeof *a);
 }
 
+/* Takes key_id away from any other actor that had it: a key id names
+ * one actor's key (the caller checked that this actor's document, from
+ * its own origin, lists it). */
+static int key_id_release(struct store *st, const struct remote_actor *a)
+{
+	static const char sql[] = "UPDATE fed_actors SET key_id = NULL, key_pem = NULL,"
+				  " fetched_at = 0 WHERE key_id = ? AND account_id <> ?";
+	sqlite3_stmt *s;
+	int r;
+
+	if (a->key_id == NULL)
+		return 0;
+	if ((r = stmt_prep(st, sql, &s)) != 0)
+		return r;
+	bind_text(s, 1, a->key_id);
+	sqlite3_bind_int64(s, 2, a->account_id);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		r = store_dberr(st, "saving a remote actor");
+	return stmt_done(s, r);
+}
+
 int remote_actor_save(struct store *st, const struct remote_actor *a)
 {
 	static const char sql[] =
@@ -37,7 +60,7 @@ int remote_actor_save(struct store *st, const struct remote_actor *a)
 	sqlite3_stmt *s;
 	int r;
 
-	if ((r = stmt_prep(st, sql, &s)) != 0)
+	if ((r = key_id_release(st, a)) != 0 || (r = stmt_prep(st, sql, &s)) != 0)
 		return r;
 	sqlite3_bind_int64(s, 1, a->account_id);
 	bind_text(s, 2, a->inbox);

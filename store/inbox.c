@@ -35,23 +35,23 @@ int inbox_seen_add(struct store *st, const char *activity_id, const char *type,
 	return stmt_done(s, r);
 }
 
-int inbox_seen_get(struct store *st, const char *activity_id, char **type,
-		   int64_t *actor_id, char **object)
+int inbox_seen_get(struct store *st, int64_t actor_id, const char *activity_id,
+		   char **type, char **object)
 {
-	static const char sql[] =
-		"SELECT type, actor_id, object FROM fed_seen WHERE activity_id = ?";
+	static const char sql[] = "SELECT type, object FROM fed_seen"
+				  " WHERE actor_id = ? AND activity_id = ?";
 	sqlite3_stmt *s;
 	int r, rc;
 
 	*type = *object = NULL;
 	if ((r = stmt_prep(st, sql, &s)) != 0)
 		return r;
-	bind_text(s, 1, activity_id);
+	sqlite3_bind_int64(s, 1, actor_id);
+	bind_text(s, 2, activity_id);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		*type = col_text(s, 0);
-		*actor_id = sqlite3_column_int64(s, 1);
-		*object = col_text(s, 2);
+		*object = col_text(s, 1);
 	} else if (rc == SQLITE_DONE) {
 		r = err_set(CAMP_ENOENT, "activity never seen");
 	} else {

@@ -303,10 +303,49 @@ static const char migration_dm_members[] =
 	"  UNION SELECT m.account_id, p.conversation FROM mentions m"
 	"  JOIN posts p ON p.id = m.post_id WHERE p.visibility = 3;";
 
+/* Inbound activity ids are remembered per actor: with activity_id alone
+ * as the key, one actor could use up the id of another's future
+ * activity (a Like sent with the id of someone's next Delete made the
+ * Delete look like a repeat). */
+static const char migration_seen_per_actor[] =
+	"CREATE TABLE fed_seen_per_actor ("
+	"  actor_id INTEGER NOT NULL,"
+	"  activity_id TEXT NOT NULL,"
+	"  type TEXT NOT NULL,"
+	"  object TEXT NOT NULL DEFAULT '',"
+	"  received_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (actor_id, activity_id)"
+	") WITHOUT ROWID;"
+	"INSERT INTO fed_seen_per_actor(actor_id, activity_id, type, object, received_at)"
+	"  SELECT actor_id, activity_id, type, object, received_at FROM fed_seen;"
+	"DROP TABLE fed_seen;"
+	"ALTER TABLE fed_seen_per_actor RENAME TO fed_seen;";
+
+/* A key id names one actor's key.  fed_actors_key was not unique, and an
+ * actor could declare another's key id: lookups by key id then found
+ * whichever row came first.  Keys that are not under their actor's id
+ * (the actor id, or it followed by '#' or '/') are forgotten, and so are
+ * key ids two actors claim; each is fetched again when next used. */
+static const char migration_unique_key_id[] =
+	"UPDATE fed_actors SET key_id = NULL, key_pem = NULL, fetched_at = 0"
+	"  WHERE key_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM accounts a"
+	"    WHERE a.id = fed_actors.account_id AND (fed_actors.key_id = a.uri"
+	"      OR substr(fed_actors.key_id, 1, length(a.uri) + 1)"
+	"         IN (a.uri || '#', a.uri || '/')"
+	"      OR (substr(a.uri, -1) = '/'"
+	"          AND substr(fed_actors.key_id, 1, length(a.uri)) = a.uri)));"
+	"UPDATE fed_actors SET key_id = NULL, key_pem = NULL, fetched_at = 0"
+	"  WHERE key_id IN (SELECT key_id FROM fed_actors WHERE key_id IS NOT NULL"
+	"    GROUP BY key_id HAVING count(*) > 1);"
+	"DROP INDEX fed_actors_key;"
+	"CREATE UNIQUE INDEX fed_actors_key ON fed_actors(key_id);";
+
 const char *const store_migrations[] = {
 	migration_1,
 	migration_2,
 	migration_federation,
 	migration_dm_members,
+	migration_seen_per_actor,
+	migration_unique_key_id,
 };
 const int store_migration_count = (int)ARRAY_LEN(store_migrations);

@@ -581,7 +581,10 @@ struct remote_actor {
 	int64_t fetched_at;
 };
 void remote_actor_free(struct remote_actor *a);
-/* Creates or replaces the details of a.account_id (strings copied). */
+/* Creates or replaces the details of a.account_id (strings copied).  A
+ * key id names one actor's key: saving it takes it from any other actor
+ * (whose key is then forgotten, to be fetched again), so the caller must
+ * have checked that the key id is a.account_id's own. */
 int remote_actor_save(struct store *st, const struct remote_actor *a);
 /* Loads by account id, by actor uri, or by key id; CAMP_ENOENT when
  * unknown.  *out is owned by the caller (remote_actor_free). */
@@ -664,15 +667,16 @@ int domain_failing_since(struct store *st, const char *domain, int64_t *since);
 
 /* ---- inbox.c: what came in -------------------------------------------- */
 
-/* Records an inbound activity id (with its type, actor and object) and
- * sets *seen when it was there already.  In the transaction that applies
- * the activity, so a repeat changes nothing. */
+/* Records an inbound activity id of actor_id (with its type and object)
+ * and sets *seen when that actor sent it already.  Ids are per actor:
+ * another actor's use of the same id is a different activity.  In the
+ * transaction that applies the activity, so a repeat changes nothing. */
 int inbox_seen_add(struct store *st, const char *activity_id, const char *type,
 		   int64_t actor_id, const char *object, int *seen);
-/* What an earlier activity was, by id; CAMP_ENOENT when never seen.
- * *type and *object are the caller's to free. */
-int inbox_seen_get(struct store *st, const char *activity_id, char **type,
-		   int64_t *actor_id, char **object);
+/* What an earlier activity of actor_id was, by id; CAMP_ENOENT when that
+ * actor never sent it.  *type and *object are the caller's to free. */
+int inbox_seen_get(struct store *st, int64_t actor_id, const char *activity_id,
+		   char **type, char **object);
 /* Keeps a report (Flag) for the moderation queue. */
 int fed_flag_add(struct store *st, const char *activity_id, int64_t reporter_id,
 		 const char *objects, const char *content);

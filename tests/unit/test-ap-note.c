@@ -179,6 +179,57 @@ static void test_ssrf(void **state)
 	}
 }
 
+/* URLs from remote documents: no controls, bidi or format characters,
+ * no spaces of any kind; other non-ASCII text (IDNs, paths) is fine. */
+static void test_url_ok(void **state)
+{
+	static const struct {
+		const char *url;
+		int ok;
+	} cases[] = {
+		{"https://x.example/users/bob", 1},
+		{"http://x.example/users/bob#main-key", 1},
+		/* b\u00fccher.example and a path in Japanese: fine */
+		{"https://b\xc3\xbc"
+		 "cher.example/\xe6\x97\xa5\xe6\x9c\xac",
+		 1},
+		{"ftp://x.example/", 0},
+		{"https://x.example/a b", 0},
+		{"https://x.example/a\tb", 0},
+		{"https://x.example/\x7f", 0},
+		{"https://x.example/\xc2\x85", 0}, /* U+0085 NEL (C1) */
+		{"https://x.example/\xc2\x9b"
+		 "31m",
+		 0},						/* U+009B CSI (C1) */
+		{"https://x.example/\xc2\xa0", 0},		/* no-break space */
+		{"https://x.example/\xc2\xad", 0},		/* soft hyphen */
+		{"https://x.example/\xd8\x9c", 0},		/* U+061C ALM */
+		{"https://x.example/\xe2\x80\x8b", 0},		/* zero width space */
+		{"https://x.example/\xe2\x80\x8e", 0},		/* LRM */
+		{"https://x.example/\xe2\x80\x8f", 0},		/* RLM */
+		{"https://x.example/\xe2\x80\xa8", 0},		/* line separator */
+		{"https://x.example/\xe2\x80\xaa", 0},		/* LRE */
+		{"https://x.example/\xe2\x80\xae/moc.evil", 0}, /* RLO */
+		{"https://x.example/\xe2\x81\xa0", 0},		/* word joiner */
+		{"https://x.example/\xe2\x81\xa6", 0},		/* LRI */
+		{"https://x.example/\xe2\x81\xa9", 0},		/* PDI */
+		{"https://x.example/\xe3\x80\x80", 0},		/* ideographic space */
+		{"https://x.example/\xef\xbb\xbf", 0},		/* BOM */
+		{"https://x.example/\xef\xbf\xb9", 0},		/* annotation anchor */
+		{"https://x.example/\xf3\xa0\x80\x81", 0},	/* U+E0001 tag */
+		{"https://x.example/\xff", 0},			/* not UTF-8 */
+		{"https://x.example/\xc0\xaf", 0},		/* overlong */
+		{NULL, 0},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++)
+		if (ap_url_ok(cases[i].url) != cases[i].ok)
+			fail_msg("case %zu: %s should be %s", i,
+				 cases[i].url ? cases[i].url : "(null)",
+				 cases[i].ok ? "fine" : "refused");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -186,6 +237,7 @@ int main(void)
 		cmocka_unit_test(test_values_or_arrays),
 		cmocka_unit_test(test_note),
 		cmocka_unit_test(test_ssrf),
+		cmocka_unit_test(test_url_ok),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -26,7 +26,7 @@ static int setup(void **state)
 	free(f->cfg.public_url);
 	f->cfg.domain = xstrdup(DOMAIN);
 	f->cfg.public_url = xstrdup("https://" DOMAIN);
-	f->fed = (struct fed){f->camp->st, &f->cfg, f->cfg.public_url};
+	f->fed = (struct fed){f->camp->st, &f->cfg, f->cfg.public_url, NULL};
 	*state = f;
 	return 0;
 }
@@ -158,6 +158,72 @@ static void test_profile_updates(void **state)
 	json_decref(a);
 }
 
+/* The Create among sent activities (the first), or NULL. */
+static json_t *create_of(json_t *all)
+{
+	for (size_t i = 0; i < json_array_size(all); i++)
+		if (ap_is_type(json_array_get(all, i), "Create"))
+			return json_object_get(json_array_get(all, i), "object");
+	return NULL;
+}
+
+/* A reply its author widened past a camp-only post goes out without the
+ * parent's URL and without its author (unless the text names her); a
+ * reply to a public post keeps both. */
+static void test_widened_reply_hides_its_parent(void **state)
+{
+	struct fixture *f = *state;
+	int64_t alice = member(f->camp, "alice"), carol = member(f->camp, "carol");
+	int64_t bob = remote_with_inbox(f, "bob");
+	enum follow_state fs;
+
+	assert_int_equal(follow_request(f->camp->st, bob, carol,
+					"https://remote.test/follows/1", &fs),
+			 0);
+	json_decref(sent(f)); /* the Accept */
+	int64_t secret = post(f->camp, alice, VIS_CAMP, "camp-only, by alice");
+	json_decref(sent(f));
+	post_reply(f->camp, carol, VIS_PUBLIC, "widened on purpose", secret);
+	json_t *all = sent(f), *note = create_of(all);
+	char *text = ap_dump(all);
+	char *parent = xasprintf("https://" DOMAIN "/posts/%lld", (long long)secret);
+	assert_non_null(note);
+	assert_true(json_is_null(json_object_get(note, "inReplyTo")));
+	assert_null(strstr(text, parent));
+	assert_null(strstr(text, "/users/alice"));
+	free(text);
+	json_decref(all);
+
+	/* The text names alice: she is mentioned (carol's choice), but the
+	 * parent is still not named. */
+	post_reply(f->camp, carol, VIS_PUBLIC, "widened, @alice", secret);
+	all = sent(f);
+	note = create_of(all);
+	text = ap_dump(json_object_get(note, "cc"));
+	assert_true(json_is_null(json_object_get(note, "inReplyTo")));
+	assert_non_null(strstr(text, "/users/alice"));
+	free(text);
+	text = ap_dump(all);
+	assert_null(strstr(text, parent));
+	free(text);
+	json_decref(all);
+	free(parent);
+
+	/* A reply to a public post names its parent and the parent's author. */
+	int64_t open = post(f->camp, alice, VIS_PUBLIC, "public, by alice");
+	json_decref(sent(f));
+	post_reply(f->camp, carol, VIS_PUBLIC, "a plain reply", open);
+	all = sent(f);
+	note = create_of(all);
+	parent = xasprintf("https://" DOMAIN "/posts/%lld", (long long)open);
+	assert_string_equal(ap_str(note, "inReplyTo"), parent);
+	text = ap_dump(json_object_get(note, "cc"));
+	assert_non_null(strstr(text, "/users/alice"));
+	free(text);
+	free(parent);
+	json_decref(all);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -165,6 +231,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_block_unblock_block, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_profile_updates, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_widened_reply_hides_its_parent,
+						setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -227,7 +227,7 @@ static void test_verify_vectors(void **state)
 	free(hdr);
 }
 
-/* Signatures that leave out (request-target) or date are refused. */
+/* Signatures that leave out (request-target), host or date are refused. */
 static void test_verify_required(void **state)
 {
 	struct hdrs h = example_headers(NULL);
@@ -252,6 +252,21 @@ static void test_verify_required(void **state)
 	p.signature = sig;
 	assert_int_equal(sig_verify(&m, &p, test_public, example_time), CAMP_EPERM);
 	assert_non_null(strstr(err_last(), "date"));
+	sig_params_free(&p);
+	/* Without host signed, a request signed for another server could be
+	 * replayed here: refused, GET or POST. */
+	assert_int_equal(sig_signing_string(&m, "(request-target) date", 0, &s), 0);
+	assert_int_equal(rsa_sign_sha256(test_private, s.data, s.len, &sig), 0);
+	p.key_id = xstrdup("Test");
+	p.headers = xstrdup("(request-target) date");
+	p.signature = sig;
+	assert_int_equal(sig_verify(&m, &p, test_public, example_time), CAMP_EPERM);
+	assert_non_null(strstr(err_last(), "host"));
+	m.has_body = 1;
+	free(p.headers);
+	p.headers = xstrdup("(request-target) date digest");
+	assert_int_equal(sig_verify(&m, &p, test_public, example_time), CAMP_EPERM);
+	assert_non_null(strstr(err_last(), "host"));
 	sig_params_free(&p);
 	buf_free(&s);
 }

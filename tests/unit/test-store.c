@@ -122,6 +122,102 @@ static void older_database_is_backed_up_then_migrated(void **state)
 	free(bak);
 }
 
+/* Opens a database of schema version v at path and runs sql in it, as a
+ * camp of that version would have written it. */
+static void old_database(const char *path, int v, const char *sql)
+{
+	struct store *st;
+
+	assert_int_equal(store_open_upto(path, v, &st), 0);
+	assert_int_equal(store_schema_version(st), v);
+	if (sqlite3_exec(store_db(st), sql, NULL, NULL, NULL) != SQLITE_OK)
+		fail_msg("%s", sqlite3_errmsg(store_db(st)));
+	store_close(st);
+}
+
+/* Activity ids seen before migration 4 are kept, now per actor: the same
+ * id from another actor is a new activity, not a repeat. */
+static void seen_ids_become_per_actor(void **state)
+{
+	struct fixture *f = *state;
+	char *path = xasprintf("%s/v3.db", f->dir);
+	char *type, *object;
+	struct store *st;
+	int seen = -1;
+
+	old_database(path, 3,
+		     "INSERT INTO fed_seen(activity_id, type, actor_id, object,"
+		     " received_at) VALUES ('https://r.test/1', 'Like', 7,"
+		     " 'https://c.test/posts/1', 1)");
+	assert_int_equal(store_open(path, 0, &st), 0);
+	assert_int_equal(inbox_seen_get(st, 7, "https://r.test/1", &type, &object), 0);
+	assert_string_equal(type, "Like");
+	assert_string_equal(object, "https://c.test/posts/1");
+	free(type);
+	free(object);
+	assert_int_equal(inbox_seen_get(st, 8, "https://r.test/1", &type, &object),
+			 CAMP_ENOENT);
+	assert_int_equal(inbox_seen_add(st, "https://r.test/1", "Like", 7, "x", &seen),
+			 0);
+	assert_int_equal(seen, 1);
+	assert_int_equal(inbox_seen_add(st, "https://r.test/1", "Delete", 8, "y", &seen),
+			 0);
+	assert_int_equal(seen, 0);
+	assert_int_equal(inbox_seen_get(st, 8, "https://r.test/1", &type, &object), 0);
+	assert_string_equal(type, "Delete");
+	free(type);
+	free(object);
+	store_close(st);
+	free(path);
+}
+
+/* Migration 5: a key id names one actor.  Keys not under their actor's
+ * id are forgotten (a squatter's), the rest kept, and a second actor can
+ * no longer hold the same key id. */
+static void squatted_key_ids_are_forgotten(void **state)
+{
+	struct fixture *f = *state;
+	char *path = xasprintf("%s/v4.db", f->dir);
+	struct remote_actor ra;
+	struct store *st;
+
+	old_database(
+		path, 4,
+		"INSERT INTO accounts(id, username, domain, created_at, uri) VALUES"
+		" (10, 'eve', 'evil.test', 1, 'https://evil.test/users/eve'),"
+		" (11, 'bob', 'r.test', 1, 'https://r.test/users/bob'),"
+		" (12, 'gts', 'g.test', 1, 'https://g.test/users/gts'),"
+		" (13, 'root', 'k.test', 1, 'https://k.test/');"
+		"INSERT INTO fed_actors(account_id, inbox, key_id, key_pem, fetched_at)"
+		" VALUES (10, 'i', 'https://r.test/users/bob#main-key', 'EVE', 5),"
+		" (11, 'i', 'https://r.test/users/bob#main-key', 'BOB', 5),"
+		" (12, 'i', 'https://g.test/users/gts/main-key', 'GTS', 5),"
+		" (13, 'i', 'https://k.test/#key', 'ROOT', 5);");
+	assert_int_equal(store_open(path, 0, &st), 0);
+	assert_int_equal(
+		remote_actor_by_key(st, "https://r.test/users/bob#main-key", &ra), 0);
+	assert_int_equal(ra.account_id, 11);
+	assert_string_equal(ra.key_pem, "BOB");
+	remote_actor_free(&ra);
+	assert_int_equal(remote_actor_get(st, 10, &ra), 0);
+	assert_null(ra.key_id);
+	assert_int_equal(ra.fetched_at, 0);
+	remote_actor_free(&ra);
+	assert_int_equal(
+		remote_actor_by_key(st, "https://g.test/users/gts/main-key", &ra), 0);
+	remote_actor_free(&ra);
+	assert_int_equal(remote_actor_by_key(st, "https://k.test/#key", &ra), 0);
+	remote_actor_free(&ra);
+	assert_int_not_equal(sqlite3_exec(store_db(st),
+					  "UPDATE fed_actors SET key_id ="
+					  " 'https://r.test/users/bob#main-key'"
+					  " WHERE account_id = 12",
+					  NULL, NULL, NULL),
+			     SQLITE_OK);
+	store_close(st);
+	free(path);
+}
+
 static void newer_database_is_refused(void **state)
 {
 	struct fixture *f = *state;
@@ -425,6 +521,8 @@ int main(void)
 		T(fresh_database_has_latest_schema),
 		T(opening_without_create_needs_a_file),
 		T(older_database_is_backed_up_then_migrated),
+		T(seen_ids_become_per_actor),
+		T(squatted_key_ids_are_forgotten),
 		T(newer_database_is_refused),
 		T(usernames_follow_the_mastodon_rule),
 		T(join_creates_member_and_spends_invite),
