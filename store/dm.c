@@ -55,13 +55,13 @@ int dm_conversations(struct store *st, struct viewer *v, int limit,
 	 * is on conversation, id), not a read of every post mentioning them;
 	 * see bench/RESULTS.md. */
 	static const char sql[] =
-		"SELECT conversation, last, n FROM (SELECT d.conversation,"
+		"SELECT conversation, last FROM (SELECT d.conversation,"
 		"  (SELECT max(id) FROM posts p WHERE p.conversation = d.conversation"
-		"   AND p.visibility = 3) AS last,"
-		"  (SELECT count(*) FROM posts p WHERE p.conversation = d.conversation"
-		"   AND p.visibility = 3) AS n"
+		"   AND p.visibility = 3) AS last"
 		"  FROM dm_members d WHERE d.account_id = ?1)"
 		" WHERE last IS NOT NULL ORDER BY last DESC LIMIT ?2";
+	static const char count_sql[] =
+		"SELECT count(*) FROM posts WHERE conversation = ?1 AND visibility = 3";
 	int64_t me = viewer_account_id(v);
 	sqlite3_stmt *s;
 	int r, rc;
@@ -75,11 +75,13 @@ int dm_conversations(struct store *st, struct viewer *v, int limit,
 	sqlite3_bind_int(s, 2, limit);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW && r == 0) {
 		struct conversation c;
-		int64_t last = sqlite3_column_int64(s, 1);
+		int64_t last = sqlite3_column_int64(s, 1), count = 0;
+		const char *key = (const char *)sqlite3_column_text(s, 0);
 		memset(&c, 0, sizeof c);
-		c.count = sqlite3_column_int(s, 2);
-		if ((r = conversation_people(st, (const char *)sqlite3_column_text(s, 0),
-					     me, &c)) == 0 &&
+		if ((r = query_text_int64(st, count_sql, key, &count)) != 0)
+			break;
+		c.count = (int)count;
+		if ((r = conversation_people(st, key, me, &c)) == 0 &&
 		    (r = post_get(st, v, last, &c.last)) == 0) {
 			out->items = xrealloc(out->items,
 					      sizeof *out->items * (size_t)(out->n + 1));
