@@ -232,8 +232,11 @@ static int plan_mentions(struct store *st, struct post_plan *p)
 		ids_push(&p->mentions, &p->nmentions, p->explicit_mentions[i]);
 	if (p->parent_author && p->member)
 		ids_push(&p->mentions, &p->nmentions, p->parent_author);
+	/* Only a direct conversation carries its people on: a direct reply
+	 * to, say, a camp-only post must not reach someone that post merely
+	 * named, who never saw it. */
 	if (p->parent.id && p->member && p->visibility == VIS_DIRECT &&
-	    (r = plan_parent_mentions(st, p)) != 0)
+	    p->parent.visibility == VIS_DIRECT && (r = plan_parent_mentions(st, p)) != 0)
 		return r;
 	/* Nobody addresses themselves. */
 	int out = 0;

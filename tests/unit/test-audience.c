@@ -292,7 +292,7 @@ static void step_post(struct camp_fixture *f, struct model *m, int x)
 			     : m->a[x].default_vis;
 	if (parent_ok && m->a[x].member) {
 		p->mentions[parent->author] = 1;
-		if (p->vis == VIS_DIRECT)
+		if (p->vis == VIS_DIRECT && parent->vis == VIS_DIRECT)
 			for (int i = 0; i < m->na; i++)
 				p->mentions[i] |= parent->mentions[i];
 	}
