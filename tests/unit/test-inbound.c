@@ -9,46 +9,9 @@
  * draft-cavage as Mastodon signs; a test then changes one thing (the
  * Host, the signed headers, an id) and checks what the camp answers.
  */
-#include "tests/unit/model.h"
+#include "tests/unit/fed-fixture.h"
 
-#include "federation/federation.h"
-
-#define BASE "https://" DOMAIN
 #define MAX_HEADERS 10
-
-struct fixture {
-	struct camp_fixture *camp;
-	struct config cfg;
-	struct fed fed;
-};
-
-static int setup(void **state)
-{
-	struct fixture *f = xcalloc(1, sizeof *f);
-	void *camp;
-
-	camp_setup(&camp);
-	f->camp = camp;
-	config_defaults(&f->cfg);
-	free(f->cfg.domain);
-	free(f->cfg.public_url);
-	f->cfg.domain = xstrdup(DOMAIN);
-	f->cfg.public_url = xstrdup(BASE);
-	f->fed = (struct fed){f->camp->st, &f->cfg, f->cfg.public_url, NULL};
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	void *camp = f->camp;
-
-	config_free(&f->cfg);
-	camp_teardown(&camp);
-	free(f);
-	return 0;
-}
 
 /* ---- remote actors with keys ---------------------------------------------- */
 
@@ -72,7 +35,8 @@ struct signer {
 
 /* A remote actor name@domain, known to the store with its inbox and key
  * (as a fetch of its actor document would have left it). */
-static struct signer signer_make(struct fixture *f, const char *name, const char *domain)
+static struct signer signer_make(struct fed_fixture *f, const char *name,
+				 const char *domain)
 {
 	struct signer s;
 	char inbox[160];
@@ -183,7 +147,7 @@ static void req_sign(struct req *r, const struct signer *s, const char *names)
 
 /* Routes r as the HTTP server would; returns the status and, when body
  * is not NULL, the answer's body (caller frees). */
-static int dispatch(struct fixture *f, struct req *r, char **body)
+static int dispatch(struct fed_fixture *f, struct req *r, char **body)
 {
 	char *path = xstrndup(r->target, strcspn(r->target, "?"));
 	const char *q = strchr(r->target, '?');
@@ -201,7 +165,7 @@ static int dispatch(struct fixture *f, struct req *r, char **body)
 }
 
 /* A signed GET of target by s for host; returns the status. */
-static int signed_get(struct fixture *f, const struct signer *s, const char *target,
+static int signed_get(struct fed_fixture *f, const struct signer *s, const char *target,
 		      const char *host, const char *names)
 {
 	struct req r = req_new("GET", target, host, NULL);
@@ -217,7 +181,7 @@ static int signed_get(struct fixture *f, const struct signer *s, const char *tar
 
 static void test_host_is_ours(void **state)
 {
-	struct fixture *f = *state;
+	struct fed_fixture *f = *state;
 	static const struct {
 		const char *base, *domain, *host;
 		int ours;
@@ -260,7 +224,7 @@ static void test_host_is_ours(void **state)
  * here) or leaves the Host out of the signature. */
 static void test_signed_get_is_for_this_host(void **state)
 {
-	struct fixture *f = *state;
+	struct fed_fixture *f = *state;
 	int64_t alice = member(f->camp, "alice");
 	struct signer bob = signer_make(f, "bob", "remote.test");
 	enum follow_state fs;
@@ -293,7 +257,7 @@ static void test_signed_get_is_for_this_host(void **state)
 /* An inbox POST signed for another server is refused too. */
 static void test_signed_post_is_for_this_host(void **state)
 {
-	struct fixture *f = *state;
+	struct fed_fixture *f = *state;
 	int64_t alice = member(f->camp, "alice");
 	enum follow_state fs;
 	struct signer bob = signer_make(f, "bob", "remote.test");
@@ -325,7 +289,7 @@ static void test_signed_post_is_for_this_host(void **state)
 
 /* POSTs body to the shared inbox, signed by s for this camp; returns the
  * status. */
-static int inbox_post(struct fixture *f, const struct signer *s, const char *body)
+static int inbox_post(struct fed_fixture *f, const struct signer *s, const char *body)
 {
 	struct req r = req_new("POST", "/inbox", DOMAIN, body);
 	int status;
@@ -349,7 +313,7 @@ static char *activity(const char *id, const char *type, const char *actor,
 }
 
 /* The uri of a (remote) post. */
-static char *uri_of(struct fixture *f, int64_t id)
+static char *uri_of(struct fed_fixture *f, int64_t id)
 {
 	struct viewer *v = viewer_anonymous();
 	struct post p;
@@ -362,7 +326,7 @@ static char *uri_of(struct fixture *f, int64_t id)
 	return uri;
 }
 
-static int post_exists(struct fixture *f, const char *uri)
+static int post_exists(struct fed_fixture *f, const char *uri)
 {
 	int64_t id = 0;
 
@@ -374,7 +338,7 @@ static int post_exists(struct fixture *f, const char *uri)
  * neighbour on the same server (ids are remembered per actor). */
 static void test_ids_cannot_be_preempted(void **state)
 {
-	struct fixture *f = *state;
+	struct fed_fixture *f = *state;
 	int64_t alice = member(f->camp, "alice");
 	struct signer bob = signer_make(f, "bob", "remote.test");
 	struct signer dave = signer_make(f, "dave", "remote.test");
@@ -519,7 +483,7 @@ static void test_actor_keys_are_its_own(void **state)
  * POSTs are taken again. */
 static void test_key_id_names_one_actor(void **state)
 {
-	struct fixture *f = *state;
+	struct fed_fixture *f = *state;
 	int64_t alice = member(f->camp, "alice");
 	int64_t eve = remote(f->camp, "eve", "evil.test");
 	struct remote_actor ra = {eve,
@@ -555,7 +519,7 @@ static void test_key_id_names_one_actor(void **state)
 /* ---- 7: the small HTML pages escape what they show ---------------------- */
 
 /* The body of an HTML GET of target (caller frees), status checked. */
-static char *html_get(struct fixture *f, const char *target)
+static char *html_get(struct fed_fixture *f, const char *target)
 {
 	struct req r = req_new("GET", target, DOMAIN, NULL);
 	char *body;
@@ -568,7 +532,7 @@ static char *html_get(struct fixture *f, const char *target)
 
 static void test_pages_escape_names(void **state)
 {
-	struct fixture *f = *state;
+	struct fed_fixture *f = *state;
 	const char *evil = "<script>alert(1)</script> & \"Co\"";
 	int64_t alice = member(f->camp, "alice");
 	char *body, target[64];
@@ -604,7 +568,7 @@ static void test_pages_escape_names(void **state)
 
 static void test_url_is_ours(void **state)
 {
-	struct fixture *f = *state;
+	struct fed_fixture *f = *state;
 	static const struct {
 		const char *url;
 		int ours;
@@ -633,7 +597,7 @@ static void test_url_is_ours(void **state)
  * POST naming one is refused before any thread waits on another. */
 static void test_no_fetch_from_self(void **state)
 {
-	struct fixture *f = *state;
+	struct fed_fixture *f = *state;
 	json_t *doc = NULL;
 	struct signer alice;
 
@@ -657,21 +621,25 @@ static void test_no_fetch_from_self(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_host_is_ours, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_signed_get_is_for_this_host, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_signed_post_is_for_this_host, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_ids_cannot_be_preempted, setup,
-						teardown),
+		cmocka_unit_test_setup_teardown(test_host_is_ours, fed_setup,
+						fed_teardown),
+		cmocka_unit_test_setup_teardown(test_signed_get_is_for_this_host,
+						fed_setup, fed_teardown),
+		cmocka_unit_test_setup_teardown(test_signed_post_is_for_this_host,
+						fed_setup, fed_teardown),
+		cmocka_unit_test_setup_teardown(test_ids_cannot_be_preempted, fed_setup,
+						fed_teardown),
 		cmocka_unit_test(test_check_id_origin),
 		cmocka_unit_test(test_key_of_actor),
 		cmocka_unit_test(test_actor_keys_are_its_own),
-		cmocka_unit_test_setup_teardown(test_key_id_names_one_actor, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_pages_escape_names, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_url_is_ours, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_no_fetch_from_self, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_key_id_names_one_actor, fed_setup,
+						fed_teardown),
+		cmocka_unit_test_setup_teardown(test_pages_escape_names, fed_setup,
+						fed_teardown),
+		cmocka_unit_test_setup_teardown(test_url_is_ours, fed_setup,
+						fed_teardown),
+		cmocka_unit_test_setup_teardown(test_no_fetch_from_self, fed_setup,
+						fed_teardown),
 	};
 	int r = cmocka_run_group_tests(tests, NULL, NULL);
 

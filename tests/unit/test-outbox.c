@@ -4,46 +4,10 @@
  * id they have seen, so like, unlike, like again are three ids), and an
  * Undo names exactly the activity it undoes.
  */
-#include "tests/unit/model.h"
-
-#include "federation/federation.h"
-
-struct fixture {
-	struct camp_fixture *camp;
-	struct config cfg;
-	struct fed fed;
-};
-
-static int setup(void **state)
-{
-	struct fixture *f = xcalloc(1, sizeof *f);
-	void *camp;
-
-	camp_setup(&camp);
-	f->camp = camp;
-	config_defaults(&f->cfg);
-	free(f->cfg.domain);
-	free(f->cfg.public_url);
-	f->cfg.domain = xstrdup(DOMAIN);
-	f->cfg.public_url = xstrdup("https://" DOMAIN);
-	f->fed = (struct fed){f->camp->st, &f->cfg, f->cfg.public_url, NULL};
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	void *camp = f->camp;
-
-	config_free(&f->cfg);
-	camp_teardown(&camp);
-	free(f);
-	return 0;
-}
+#include "tests/unit/fed-fixture.h"
 
 /* A remote account with an inbox, so deliveries to it are queued. */
-static int64_t remote_with_inbox(struct fixture *f, const char *name)
+static int64_t remote_with_inbox(struct fed_fixture *f, const char *name)
 {
 	int64_t id = remote(f->camp, name, "remote.test");
 	char *uri = xasprintf("https://remote.test/users/%s", name);
@@ -58,7 +22,7 @@ static int64_t remote_with_inbox(struct fixture *f, const char *name)
 
 /* Builds pending outbox items, then takes every queued activity (in
  * order) off the queue. */
-static json_t *sent(struct fixture *f)
+static json_t *sent(struct fed_fixture *f)
 {
 	json_t *all = json_array();
 	struct delivery *d;
@@ -86,7 +50,7 @@ static const char *inner_id(json_t *undo)
 
 static void test_like_unlike_like(void **state)
 {
-	struct fixture *f = *state;
+	struct fed_fixture *f = *state;
 	int64_t alice = member(f->camp, "alice");
 	int64_t bob = remote_with_inbox(f, "bob");
 	int64_t note = post(f->camp, bob, VIS_PUBLIC, "a note by bob");
@@ -116,7 +80,7 @@ static void test_like_unlike_like(void **state)
 
 static void test_block_unblock_block(void **state)
 {
-	struct fixture *f = *state;
+	struct fed_fixture *f = *state;
 	int64_t alice = member(f->camp, "alice");
 	int64_t bob = remote_with_inbox(f, "bob");
 
@@ -135,7 +99,7 @@ static void test_block_unblock_block(void **state)
 
 static void test_profile_updates(void **state)
 {
-	struct fixture *f = *state;
+	struct fed_fixture *f = *state;
 	int64_t alice = member(f->camp, "alice");
 	int64_t bob = remote_with_inbox(f, "bob");
 	enum follow_state fs;
@@ -172,7 +136,7 @@ static json_t *create_of(json_t *all)
  * reply to a public post keeps both. */
 static void test_widened_reply_hides_its_parent(void **state)
 {
-	struct fixture *f = *state;
+	struct fed_fixture *f = *state;
 	int64_t alice = member(f->camp, "alice"), carol = member(f->camp, "carol");
 	int64_t bob = remote_with_inbox(f, "bob");
 	enum follow_state fs;
@@ -227,12 +191,14 @@ static void test_widened_reply_hides_its_parent(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_like_unlike_like, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_block_unblock_block, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_profile_updates, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_like_unlike_like, fed_setup,
+						fed_teardown),
+		cmocka_unit_test_setup_teardown(test_block_unblock_block, fed_setup,
+						fed_teardown),
+		cmocka_unit_test_setup_teardown(test_profile_updates, fed_setup,
+						fed_teardown),
 		cmocka_unit_test_setup_teardown(test_widened_reply_hides_its_parent,
-						setup, teardown),
+						fed_setup, fed_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
