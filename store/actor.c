@@ -286,21 +286,10 @@ int follow_out_set(struct store *st, int64_t follower, int64_t target,
 int follow_out_get(struct store *st, int64_t follower, int64_t target, char **activity_id)
 {
 	static const char sql[] = "SELECT activity_id FROM fed_follows_out"
-				  " WHERE follower_id = ? AND target_id = ?";
-	sqlite3_stmt *s;
-	int r, rc;
+				  " WHERE follower_id = ?1 AND target_id = ?2";
+	int r = query_text2(st, sql, follower, target, activity_id);
 
-	*activity_id = NULL;
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	sqlite3_bind_int64(s, 1, follower);
-	sqlite3_bind_int64(s, 2, target);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*activity_id = col_text(s, 0);
-	else if (rc != SQLITE_DONE)
-		r = store_dberr(st, "reading a follow");
-	return stmt_done(s, r);
+	return r == CAMP_ENOENT ? 0 : r;
 }
 
 int follow_out_find(struct store *st, const char *activity_id, int64_t *follower,

@@ -403,6 +403,26 @@ int query_text_int64(struct store *st, const char *sql, const char *arg, int64_t
 	return stmt_done(s, r);
 }
 
+int query_text2(struct store *st, const char *sql, int64_t a, int64_t b, char **out)
+{
+	sqlite3_stmt *s;
+	int r, rc;
+
+	*out = NULL;
+	if ((r = stmt_prep(st, sql, &s)) != 0)
+		return r;
+	sqlite3_bind_int64(s, 1, a);
+	sqlite3_bind_int64(s, 2, b);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*out = col_text_or_null(s, 0);
+	else if (rc == SQLITE_DONE)
+		r = CAMP_ENOENT;
+	else
+		r = store_dberr(st, "reading the database");
+	return stmt_done(s, r);
+}
+
 int query_ids(struct store *st, sqlite3_stmt *s, int64_t **ids, int *n)
 {
 	int rc;

@@ -154,23 +154,10 @@ int follow_request(struct store *st, int64_t follower, int64_t target, const cha
 int follow_uri(struct store *st, int64_t follower, int64_t target, char **uri)
 {
 	static const char sql[] =
-		"SELECT uri FROM follows WHERE follower_id = ? AND target_id = ?";
-	sqlite3_stmt *s;
-	int r, rc;
+		"SELECT uri FROM follows WHERE follower_id = ?1 AND target_id = ?2";
+	int r = query_text2(st, sql, follower, target, uri);
 
-	*uri = NULL;
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	sqlite3_bind_int64(s, 1, follower);
-	sqlite3_bind_int64(s, 2, target);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*uri = col_text_or_null(s, 0);
-	else if (rc == SQLITE_DONE)
-		r = err_set(CAMP_ENOENT, "no such follow");
-	else
-		r = store_dberr(st, "reading follows");
-	return stmt_done(s, r);
+	return r == CAMP_ENOENT ? err_set(r, "no such follow") : r;
 }
 
 static int follow_answer_tx(struct store *st, int64_t target, int64_t follower,

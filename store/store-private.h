@@ -35,6 +35,9 @@ char *col_text_or_null(sqlite3_stmt *s, int i);
 int query_int64(struct store *st, const char *sql, int64_t *out, int nargs, ...);
 /* The same with one text argument (?1). */
 int query_text_int64(struct store *st, const char *sql, const char *arg, int64_t *out);
+/* Column 0 (text, or NULL) of the first row of sql with ?1 = a, ?2 = b,
+ * as a copy the caller frees.  CAMP_ENOENT (no message) without a row. */
+int query_text2(struct store *st, const char *sql, int64_t a, int64_t b, char **out);
 /* Steps s (already bound) and collects column 0 of every row into a
  * caller-freed array.  Resets s. */
 int query_ids(struct store *st, sqlite3_stmt *s, int64_t **ids, int *n);
