@@ -143,7 +143,7 @@ int rsa_verify_sha256(const char *public_pem, const void *data, size_t len,
 /* base64 (standard alphabet, padded); caller frees. */
 char *base64_encode(const void *data, size_t len);
 
-/* ---- sig.c: HTTP Signatures (draft-cavage), Digest, Date ---------------- */
+/* ---- sig-cavage.c: HTTP Signatures, draft-cavage ------------------------ */
 
 #define SIG_DATE_WINDOW 3600 /* seconds a Date may be off, either way */
 
@@ -169,7 +169,8 @@ struct sig_params {
 /* Parses a Signature header value; CAMP_EINVAL when malformed. */
 int sig_parse(const char *value, struct sig_params *out);
 void sig_params_free(struct sig_params *p);
-/* The Signature parameters of m (from Signature or Authorization). */
+/* The Signature parameters of m (from Signature or Authorization);
+ * CAMP_EPERM when it has neither. */
 int sig_from_msg(const struct http_msg *m, struct sig_params *out);
 /* Builds the string to sign for the listed headers ("(request-target)
  * host date ..."); CAMP_EINVAL if a listed header is missing.  With
@@ -181,18 +182,10 @@ int sig_signing_string(const struct http_msg *m, const char *headers, int strip_
  * hs2019 or absent; (request-target), host and date signed (whose Host
  * it names is the caller's to check); the Date within
  * SIG_DATE_WINDOW; with a body, digest signed and matching; then the RSA
- * signature.  0, or CAMP_EPERM with the reason in err_last(). */
+ * signature.  0, or CAMP_EPERM with the reason in err_last().  Inbound
+ * requests go through sig_verify_request(), which calls this. */
 int sig_verify(const struct http_msg *m, const struct sig_params *p,
 	       const char *public_pem, int64_t now);
-/* "SHA-256=<base64>" of body into out (at least 64 bytes). */
-void digest_header(const void *body, size_t len, char out[64]);
-/* 0 when header holds a SHA-256 or SHA-512 digest of body that matches
- * (several comma-separated values allowed); CAMP_EPERM otherwise. */
-int digest_check(const char *header, const void *body, size_t len);
-/* RFC 7231 date ("Sun, 06 Nov 1994 08:49:37 GMT") into out[40], and
- * back (also accepting the obsolete RFC 850 and asctime forms). */
-void http_date(int64_t t, char out[40]);
-int http_date_parse(const char *s, int64_t *t);
 
 /* Headers for a signed request: the caller sends Host, Date, Digest (with
  * a body), Content-Type (with a body) and Signature exactly as here. */
@@ -207,9 +200,33 @@ struct sig_out {
 int sig_sign_request(const char *private_pem, const char *key_id, const char *method,
 		     const char *url, const char *body, size_t len,
 		     const char *content_type, int64_t now, struct sig_out *out);
+
+/* ---- sig-headers.c: Digest, Date, Host of a signed request -------------- */
+
+/* "SHA-256=<base64>" of body into out (at least 64 bytes). */
+void digest_header(const void *body, size_t len, char out[64]);
+/* 0 when header holds a SHA-256 or SHA-512 digest of body that matches
+ * (several comma-separated values allowed); CAMP_EPERM otherwise. */
+int digest_check(const char *header, const void *body, size_t len);
+/* RFC 7231 date ("Sun, 06 Nov 1994 08:49:37 GMT") into out[40], and
+ * back (also accepting the obsolete RFC 850 and asctime forms). */
+void http_date(int64_t t, char out[40]);
+int http_date_parse(const char *s, int64_t *t);
 /* Splits an http(s) URL into the Host header value and the request
  * target (path and query); caller frees both. */
 int url_host_target(const char *url, char **host, char **target);
+
+/* ---- sig-verify.c: who signed an inbound request ------------------------ */
+
+/* Verifies a signed request (inbox POST or GET) with the scheme its
+ * headers use (draft-cavage; one table picks it) and stores the remote
+ * account that signed it, fetching the key's actor when it is unknown
+ * and once more when the key may have rotated.  The request must be
+ * signed for this camp (its Host signed, and ours: fed_host_is_ours), by
+ * a key that is not the camp's own.  0, CAMP_EPERM when it does not
+ * verify (the reason in err_last()), or CAMP_ELIMIT when its unknown key
+ * cannot be fetched now (fetch_limit). */
+int sig_verify_request(struct fed *f, const struct http_msg *m, int64_t *account_id);
 
 /* ---- ssrf.c: where the camp may connect --------------------------------- */
 
@@ -364,18 +381,12 @@ void ap_check(json_t *doc, struct ap_verdict *v);
 /* ---- inbox.c: inbound activities ---------------------------------------- */
 
 /* Handles a POST to an inbox (shared, or a member's when username is not
- * NULL): verifies the signature (fetching or refetching the key), then
- * applies the activity through the model.  Returns the HTTP status to
- * answer: 202 accepted or ignored, 400 malformed, 401 bad signature,
- * 403 refused, 500 on a local failure, 503 when too many fetches are
- * under way to let this one wait for its key (the sender tries again). */
+ * NULL): verifies the signature (sig_verify_request), then applies the
+ * activity through the model.  Returns the HTTP status to answer: 202
+ * accepted or ignored, 400 malformed, 401 bad signature, 403 refused,
+ * 500 on a local failure, 503 when too many fetches are under way to let
+ * this one wait for its key (the sender tries again). */
 int inbox_handle(struct fed *f, const struct http_msg *m, const char *username);
-/* Verifies a signed request (inbox POST or GET) and stores the remote
- * account that signed it.  The request must be signed for this camp
- * (its Host signed, and ours: fed_host_is_ours), by a key that is not
- * the camp's own.  0, CAMP_EPERM when it does not verify, or CAMP_ELIMIT
- * when its unknown key cannot be fetched now (fetch_limit). */
-int fed_verify_request(struct fed *f, const struct http_msg *m, int64_t *account_id);
 
 /* ---- outbox.c: member actions turned into activities -------------------- */
 

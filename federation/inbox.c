@@ -1,7 +1,8 @@
 /*
- * inbox.c: inbound activities: signature first, then one handler per type
- * (a table), each applying the activity through the model's functions in
- * one transaction with the record of its id, so a repeat changes nothing.
+ * inbox.c: inbound activities: signature first (sig_verify_request()),
+ * then one handler per type (a table), each applying the activity through
+ * the model's functions in one transaction with the record of its id, so
+ * a repeat changes nothing.
  *
  * The signer must be the activity's actor; a handler acts only on the
  * actor's own things (its follows, its posts, its reactions).  Ids are
@@ -16,8 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define KEY_REFETCH_AFTER 60 /* seconds: at most one refetch per minute */
-
 /* One inbound activity being applied. */
 struct inbound {
 	struct fed *f;
@@ -27,73 +26,6 @@ struct inbound {
 	json_t *object; /* the first object value */
 	const char *object_id;
 };
-
-/* ---- signatures ---------------------------------------------------------- */
-
-/* Loads the actor that owns key_id, fetching it when unknown. */
-static int signing_actor(struct fed *f, const char *key_id, struct remote_actor *ra,
-			 int *fresh)
-{
-	int64_t id;
-	int r;
-
-	*fresh = 0;
-	if ((r = remote_actor_by_key(f->st, key_id, ra)) != CAMP_ENOENT)
-		return r;
-	if ((r = ap_actor_fetch(f, key_id, key_id, &id)) != 0)
-		return r;
-	*fresh = 1;
-	if ((r = remote_actor_by_key(f->st, key_id, ra)) == CAMP_ENOENT)
-		r = err_set(CAMP_EPERM, "the key %.200s is not its actor's key", key_id);
-	return r;
-}
-
-int fed_verify_request(struct fed *f, const struct http_msg *m, int64_t *account_id)
-{
-	struct sig_params p;
-	struct remote_actor ra = {0};
-	int64_t now = now_s(), id;
-	int r, fresh;
-
-	if ((r = sig_from_msg(m, &p)) != 0)
-		return err_set(CAMP_EPERM, "%s", err_last());
-	/* Checked before any key is fetched: a request signed for another
-	 * server (a GET of a followers-only post, say) must not be replayed
-	 * here, and sig_verify() makes sure this Host is the one signed. */
-	if (!fed_host_is_ours(f, m->header(m->ctx, "host"))) {
-		r = err_set(CAMP_EPERM,
-			    "the request was signed for %.100s, not this camp",
-			    m->header(m->ctx, "host") ? m->header(m->ctx, "host")
-						      : "no host");
-		goto out;
-	}
-	/* No one here signs what comes in: fetching our own key would only
-	 * tie up one of our threads waiting on another. */
-	if (fed_url_is_ours(f, p.key_id)) {
-		r = err_set(CAMP_EPERM, "the key %.200s is this camp's own", p.key_id);
-		goto out;
-	}
-	if ((r = signing_actor(f, p.key_id, &ra, &fresh)) != 0)
-		goto out;
-	r = sig_verify(m, &p, ra.key_pem, now);
-	/* The key may have rotated: fetch the actor again, once. */
-	if (r == CAMP_EPERM && !fresh && ra.fetched_at < now - KEY_REFETCH_AFTER) {
-		char *uri = xstrdup(ra.uri);
-		remote_actor_free(&ra);
-		if (ap_actor_fetch(f, uri, p.key_id, &id) == 0 &&
-		    remote_actor_by_key(f->st, p.key_id, &ra) == 0)
-			r = sig_verify(m, &p, ra.key_pem, now);
-		free(uri);
-	}
-	if (r == 0)
-		*account_id = ra.account_id;
-out:
-	if (r != 0 && r != CAMP_EPERM && r != CAMP_ELIMIT)
-		r = err_set(CAMP_EPERM, "cannot check the signature: %s", err_last());
-	remote_actor_free(&ra);
-	sig_params_free(&p);
-	return r;
-}
 
 /* ---- looking things up ---------------------------------------------------- */
 
@@ -505,7 +437,7 @@ int inbox_handle(struct fed *f, const struct http_msg *m, const char *username)
 		status = v.status;
 		goto out;
 	}
-	if ((r = fed_verify_request(f, m, &in.actor_id)) != 0) {
+	if ((r = sig_verify_request(f, m, &in.actor_id)) != 0) {
 		if (r == CAMP_ELIMIT) {
 			log_info("inbox: busy: %s", err_last());
 			status = 503;

@@ -438,7 +438,7 @@ static int post_for_request(struct route_ctx *c, int64_t id, struct post *p)
 		return 0;
 	if (r == 0)
 		post_free(p);
-	if ((r = fed_verify_request(c->f, &c->req->msg, &remote)) != 0)
+	if ((r = sig_verify_request(c->f, &c->req->msg, &remote)) != 0)
 		return r == CAMP_ELIMIT ? r : CAMP_ENOENT;
 	if (viewer_remote(c->f->st, remote, &v) != 0)
 		return CAMP_ENOENT;
