@@ -21,6 +21,12 @@
 
 #define AS_PUBLIC "https://www.w3.org/ns/activitystreams#Public"
 #define AP_MAX_BODY (1024 * 1024) /* inbound bodies and fetched documents */
+/* The media type camp serves and sends ActivityPub documents as, and the
+ * Accept of its fetches: both types the ActivityPub spec names. */
+#define AP_CONTENT_TYPE "application/activity+json"
+#define AP_ACCEPT                                 \
+	AP_CONTENT_TYPE ", application/ld+json; " \
+			"profile=\"https://www.w3.org/ns/activitystreams\""
 
 struct fetch_limit;
 

@@ -18,7 +18,6 @@
 #include <string.h>
 #include <strings.h>
 
-#define AP_TYPE "application/activity+json"
 #define PAGE_SIZE 20
 
 struct route_ctx {
@@ -144,9 +143,9 @@ static void r_webfinger(struct route_ctx *c)
 	reply_json(c, 200, "application/jrd+json",
 		   json_pack("{s:s+++, s:[s], s:[{s:s, s:s, s:s}, {s:s, s:s, s:s}]}",
 			     "subject", "acct:", user, "@", c->f->cfg->domain, "aliases",
-			     href, "links", "rel", "self", "type", AP_TYPE, "href", href,
-			     "rel", "http://webfinger.net/rel/profile-page", "type",
-			     "text/html", "href", href));
+			     href, "links", "rel", "self", "type", AP_CONTENT_TYPE,
+			     "href", href, "rel", "http://webfinger.net/rel/profile-page",
+			     "type", "text/html", "href", href));
 out:
 	free(res);
 	free(user);
@@ -230,7 +229,7 @@ static void r_instance(struct route_ctx *c)
 	if (fed_instance_keys(c->f, &priv, &pub) != 0) {
 		reply_text(c, 500, "no instance key");
 	} else {
-		reply_json(c, 200, AP_TYPE, ap_instance_actor(c->f, pub));
+		reply_json(c, 200, AP_CONTENT_TYPE, ap_instance_actor(c->f, pub));
 	}
 	free(priv);
 	free(pub);
@@ -268,7 +267,7 @@ static void r_actor(struct route_ctx *c)
 	} else if (fed_member_keys(c->f, a.id, a.username, &priv, &pub) != 0) {
 		reply_text(c, 500, "no key");
 	} else {
-		reply_json(c, 200, AP_TYPE, ap_person(c->f, &a, pub));
+		reply_json(c, 200, AP_CONTENT_TYPE, ap_person(c->f, &a, pub));
 	}
 	free(priv);
 	free(pub);
@@ -315,7 +314,7 @@ static void r_follows(struct route_ctx *c, const char *which)
 		reply_text(c, 500, "cannot count");
 	} else {
 		char *id = xasprintf("%s/users/%s/%s", c->f->base, a.username, which);
-		reply_json(c, 200, AP_TYPE,
+		reply_json(c, 200, AP_CONTENT_TYPE,
 			   collection(c, id,
 				      strcmp(which, "followers") == 0 ? n.followers
 								      : n.following));
@@ -383,7 +382,7 @@ static void r_outbox(struct route_ctx *c)
 		account_counts(c->f->st, a.id, &n);
 		json_t *o = collection(c, id, n.public_posts);
 		json_object_set_new(o, "first", json_sprintf("%s?page=true", id));
-		reply_json(c, 200, AP_TYPE, o);
+		reply_json(c, 200, AP_CONTENT_TYPE, o);
 	} else {
 		struct timeline_query q = {TL_PROFILE, a.id, NULL, max ? atoll(max) : 0,
 					   PAGE_SIZE};
@@ -407,7 +406,7 @@ static void r_outbox(struct route_ctx *c)
 			json_object_set_new(o, "next",
 					    json_sprintf("%s?page=true&max_id=%lld", id,
 							 (long long)l.next_max_id));
-		reply_json(c, 200, AP_TYPE, o);
+		reply_json(c, 200, AP_CONTENT_TYPE, o);
 	}
 	free(id);
 	account_free(&a);
@@ -475,7 +474,7 @@ static void r_post(struct route_ctx *c)
 		html_page(c, p.author.username, p.content);
 		json_decref(note);
 	} else
-		reply_json(c, 200, AP_TYPE, note);
+		reply_json(c, 200, AP_CONTENT_TYPE, note);
 	post_free(&p);
 }
 
