@@ -217,7 +217,17 @@ void ap_note_free(struct ap_note *n)
 	memset(n, 0, sizeof *n);
 }
 
+/* The object types camp shows as notes: a Note, and the long forms whose
+ * name becomes the first line (an Article's title, a Question's). */
 static const char *const note_types[] = {"Note", "Article", "Question"};
+
+const char *ap_note_type(json_t *obj)
+{
+	for (size_t i = 0; i < ARRAY_LEN(note_types); i++)
+		if (ap_is_type(obj, note_types[i]))
+			return note_types[i];
+	return NULL;
+}
 
 /* A URL-ish value: a string, a Link ({href}) or an array of those. */
 static const char *link_of(json_t *v)
@@ -317,25 +327,22 @@ static void note_attachments(json_t *obj, struct buf *text)
 
 int ap_note_parse(json_t *obj, const char *followers_url, struct ap_note *out)
 {
-	const char *html, *summary, *type = NULL;
+	const char *html, *summary, *type;
 	struct html_mention *hm = NULL;
 	struct buf text = BUF_INIT;
 
 	memset(out, 0, sizeof *out);
-	for (size_t i = 0; i < ARRAY_LEN(note_types) && !type; i++)
-		if (ap_is_type(obj, note_types[i]))
-			type = note_types[i];
-	if (type == NULL)
+	if ((type = ap_note_type(obj)) == NULL)
 		return err_set(CAMP_EINVAL, "not a note (%s)",
 			       ap_type(obj) ? ap_type(obj) : "no type");
 	out->id = ap_str(obj, "id");
-	out->attributed_to = ap_id(ap_item(json_object_get(obj, "attributedTo"), 0));
+	out->attributed_to = ap_first_id(obj, "attributedTo");
 	if (!ap_url_ok(out->id) || !ap_url_ok(out->attributed_to))
 		return err_set(CAMP_EINVAL, "the note has no usable id or author");
 	html = note_html(obj);
 	if (html && !ap_text_ok(html, AP_MAX_BODY))
 		return err_set(CAMP_EINVAL, "the note's content is not text");
-	out->in_reply_to = ap_id(ap_item(json_object_get(obj, "inReplyTo"), 0));
+	out->in_reply_to = ap_first_id(obj, "inReplyTo");
 	if (!ap_url_ok(out->in_reply_to))
 		out->in_reply_to = NULL;
 	out->url = link_of(json_object_get(obj, "url"));
