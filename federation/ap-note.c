@@ -1,7 +1,8 @@
 /*
  * ap-note.c: notes both ways: addressing a member's post as DESIGN §3 says,
- * the Note JSON of a local post, and a remote Note reduced to what the
- * model stores.
+ * the Note JSON of a local post and the Create or Update carrying it
+ * (the same whether delivered or shown in the outbox collection), and a
+ * remote Note reduced to what the model stores.
  *
  * A camp-only or neighborhood post never becomes a Note here: addressing
  * refuses those levels, so nothing built from this file can carry one
@@ -204,6 +205,24 @@ out:
 	free(actor);
 	free(followers);
 	return o;
+}
+
+json_t *ap_note_activity(const char *type, json_t *id, json_t *note)
+{
+	json_t *a;
+
+	if (id == NULL)
+		id = json_sprintf("%s/activity", ap_str(note, "id"));
+	a = json_pack("{s:o, s:o, s:s, s:s}", "@context", ap_context(), "id", id, "type",
+		      type, "actor", ap_str(note, "attributedTo"));
+	if (a == NULL)
+		fatal("cannot build the %s of a note", type);
+	json_object_set(a, "to", json_object_get(note, "to"));
+	json_object_set(a, "cc", json_object_get(note, "cc"));
+	json_object_set(a, "published", json_object_get(note, "published"));
+	json_object_del(note, "@context");
+	json_object_set_new(a, "object", note);
+	return a;
 }
 
 /* ---- remote notes ------------------------------------------------------- */

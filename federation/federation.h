@@ -380,6 +380,13 @@ void ap_note_free(struct ap_note *n);
  * (widened past a camp-only post) has no inReplyTo and does not mention
  * the parent's author unless its text does. */
 json_t *ap_note_of_post(struct fed *f, const struct post *p);
+/* The activity of type (Create or Update) carrying note, a Note of
+ * ap_note_of_post() (taken; its @context moves to the activity): by the
+ * note's author, addressed as the note is.  id is the activity's id
+ * (taken); NULL gives a Create's, the note's id with "/activity", which
+ * is the id both its delivery and the outbox collection show.  New
+ * reference. */
+json_t *ap_note_activity(const char *type, json_t *id, json_t *note);
 
 /* ---- ap-check.c: what an inbound document is ---------------------------- */
 

@@ -355,12 +355,8 @@ static json_t *outbox_entry(struct route_ctx *c, const struct post *p)
 	}
 	if (!p->local || (note = ap_note_of_post(c->f, p)) == NULL)
 		return NULL;
-	json_object_del(note, "@context");
-	a = json_pack("{s:o, s:s, s:s, s:O, s:O, s:o}", "id",
-		      json_sprintf("%s/activity", ap_str(note, "id")), "type", "Create",
-		      "actor", ap_str(note, "attributedTo"), "to",
-		      json_object_get(note, "to"), "cc", json_object_get(note, "cc"),
-		      "object", note);
+	a = ap_note_activity("Create", NULL, note);
+	json_object_del(a, "@context"); /* the page has it */
 	return a;
 }
 
