@@ -96,8 +96,18 @@ json_t *ap_instance_actor(struct fed *f, const char *public_pem)
 	return o;
 }
 
+/* The types of actor camp talks with: people, bots (Service), servers'
+ * own actors (Application), groups and organizations. */
 static const char *const actor_types[] = {"Person", "Service", "Application", "Group",
 					  "Organization"};
+
+const char *ap_actor_type(json_t *doc)
+{
+	for (size_t i = 0; i < ARRAY_LEN(actor_types); i++)
+		if (ap_is_type(doc, actor_types[i]))
+			return actor_types[i];
+	return NULL;
+}
 
 int ap_key_of_actor(const char *key_id, const char *actor_id)
 {
@@ -150,10 +160,7 @@ static int actor_parse(json_t *doc, const char *want, struct ap_actor *out)
 	json_t *url;
 
 	memset(out, 0, sizeof *out);
-	for (size_t i = 0; i < ARRAY_LEN(actor_types) && !out->type; i++)
-		if (ap_is_type(doc, actor_types[i]))
-			out->type = actor_types[i];
-	if (out->type == NULL)
+	if ((out->type = ap_actor_type(doc)) == NULL)
 		return err_set(CAMP_EINVAL, "not an actor");
 	out->id = ap_str(doc, "id");
 	out->inbox = ap_str(doc, "inbox");

@@ -69,6 +69,11 @@ const char *ap_id(json_t *v)
 	return NULL;
 }
 
+const char *ap_first_id(json_t *o, const char *key)
+{
+	return ap_id(ap_item(json_object_get(o, key), 0));
+}
+
 const char *ap_type(json_t *o)
 {
 	json_t *t = json_is_object(o) ? json_object_get(o, "type") : NULL;

@@ -1,7 +1,8 @@
 /*
  * ap-note.c: notes both ways: addressing a member's post as DESIGN §3 says,
- * the Note JSON of a local post, and a remote Note reduced to what the
- * model stores.
+ * the Note JSON of a local post and the Create or Update carrying it
+ * (the same whether delivered or shown in the outbox collection), and a
+ * remote Note reduced to what the model stores.
  *
  * A camp-only or neighborhood post never becomes a Note here: addressing
  * refuses those levels, so nothing built from this file can carry one
@@ -206,6 +207,24 @@ out:
 	return o;
 }
 
+json_t *ap_note_activity(const char *type, json_t *id, json_t *note)
+{
+	json_t *a;
+
+	if (id == NULL)
+		id = json_sprintf("%s/activity", ap_str(note, "id"));
+	a = json_pack("{s:o, s:o, s:s, s:s}", "@context", ap_context(), "id", id, "type",
+		      type, "actor", ap_str(note, "attributedTo"));
+	if (a == NULL)
+		fatal("cannot build the %s of a note", type);
+	json_object_set(a, "to", json_object_get(note, "to"));
+	json_object_set(a, "cc", json_object_get(note, "cc"));
+	json_object_set(a, "published", json_object_get(note, "published"));
+	json_object_del(note, "@context");
+	json_object_set_new(a, "object", note);
+	return a;
+}
+
 /* ---- remote notes ------------------------------------------------------- */
 
 void ap_note_free(struct ap_note *n)
@@ -217,7 +236,17 @@ void ap_note_free(struct ap_note *n)
 	memset(n, 0, sizeof *n);
 }
 
+/* The object types camp shows as notes: a Note, and the long forms whose
+ * name becomes the first line (an Article's title, a Question's). */
 static const char *const note_types[] = {"Note", "Article", "Question"};
+
+const char *ap_note_type(json_t *obj)
+{
+	for (size_t i = 0; i < ARRAY_LEN(note_types); i++)
+		if (ap_is_type(obj, note_types[i]))
+			return note_types[i];
+	return NULL;
+}
 
 /* A URL-ish value: a string, a Link ({href}) or an array of those. */
 static const char *link_of(json_t *v)
@@ -317,25 +346,22 @@ static void note_attachments(json_t *obj, struct buf *text)
 
 int ap_note_parse(json_t *obj, const char *followers_url, struct ap_note *out)
 {
-	const char *html, *summary, *type = NULL;
+	const char *html, *summary, *type;
 	struct html_mention *hm = NULL;
 	struct buf text = BUF_INIT;
 
 	memset(out, 0, sizeof *out);
-	for (size_t i = 0; i < ARRAY_LEN(note_types) && !type; i++)
-		if (ap_is_type(obj, note_types[i]))
-			type = note_types[i];
-	if (type == NULL)
+	if ((type = ap_note_type(obj)) == NULL)
 		return err_set(CAMP_EINVAL, "not a note (%s)",
 			       ap_type(obj) ? ap_type(obj) : "no type");
 	out->id = ap_str(obj, "id");
-	out->attributed_to = ap_id(ap_item(json_object_get(obj, "attributedTo"), 0));
+	out->attributed_to = ap_first_id(obj, "attributedTo");
 	if (!ap_url_ok(out->id) || !ap_url_ok(out->attributed_to))
 		return err_set(CAMP_EINVAL, "the note has no usable id or author");
 	html = note_html(obj);
 	if (html && !ap_text_ok(html, AP_MAX_BODY))
 		return err_set(CAMP_EINVAL, "the note's content is not text");
-	out->in_reply_to = ap_id(ap_item(json_object_get(obj, "inReplyTo"), 0));
+	out->in_reply_to = ap_first_id(obj, "inReplyTo");
 	if (!ap_url_ok(out->in_reply_to))
 		out->in_reply_to = NULL;
 	out->url = link_of(json_object_get(obj, "url"));

@@ -113,8 +113,8 @@ static int transfer_start(struct deliverer *d, struct delivery *job)
 	memset(job, 0, sizeof *job);
 	if ((r = fed_signer(d->f, t->job.signer, &priv, &key_id)) != 0 ||
 	    (r = sig_sign_request(priv, key_id, "POST", t->job.inbox, t->job.body,
-				  strlen(t->job.body), "application/activity+json",
-				  now_s(), &so)) != 0) {
+				  strlen(t->job.body), AP_CONTENT_TYPE, now_s(), &so)) !=
+		    0) {
 		log_error("cannot sign a delivery to %s: %s", t->job.inbox, err_last());
 		delivery_reschedule(d->f->st, t->job.id, now_s() + 3600, err_last());
 		free(priv);
@@ -125,9 +125,8 @@ static int transfer_start(struct deliverer *d, struct delivery *job)
 	}
 	const char *names[] = {"Host",	       "Date",	    "Digest",
 			       "Content-Type", "Signature", "Accept"};
-	const char *values[] = {so.host,      so.date,
-				so.digest,    "application/activity+json",
-				so.signature, "application/activity+json"};
+	const char *values[] = {so.host,	 so.date,      so.digest,
+				AP_CONTENT_TYPE, so.signature, AP_CONTENT_TYPE};
 	for (size_t i = 0; i < ARRAY_LEN(names); i++) {
 		char *line = xasprintf("%s: %s", names[i], values[i]);
 		t->headers = curl_slist_append(t->headers, line);

@@ -21,6 +21,12 @@
 
 #define AS_PUBLIC "https://www.w3.org/ns/activitystreams#Public"
 #define AP_MAX_BODY (1024 * 1024) /* inbound bodies and fetched documents */
+/* The media type camp serves and sends ActivityPub documents as, and the
+ * Accept of its fetches: both types the ActivityPub spec names. */
+#define AP_CONTENT_TYPE "application/activity+json"
+#define AP_ACCEPT                                 \
+	AP_CONTENT_TYPE ", application/ld+json; " \
+			"profile=\"https://www.w3.org/ns/activitystreams\""
 
 struct fetch_limit;
 
@@ -74,6 +80,9 @@ const char *ap_str(json_t *o, const char *key);
 /* The id of a value that is either a URL string or an object with an
  * "id" (borrowed); NULL otherwise. */
 const char *ap_id(json_t *v);
+/* The id of o[key]'s first value ("actor", "object", "attributedTo"...),
+ * borrowed; NULL when it has none. */
+const char *ap_first_id(json_t *o, const char *key);
 /* The first string in o.type (which may be an array); NULL if none. */
 const char *ap_type(json_t *o);
 /* 1 when o.type is or contains type. */
@@ -143,7 +152,7 @@ int rsa_verify_sha256(const char *public_pem, const void *data, size_t len,
 /* base64 (standard alphabet, padded); caller frees. */
 char *base64_encode(const void *data, size_t len);
 
-/* ---- sig.c: HTTP Signatures (draft-cavage), Digest, Date ---------------- */
+/* ---- sig-cavage.c: HTTP Signatures, draft-cavage ------------------------ */
 
 #define SIG_DATE_WINDOW 3600 /* seconds a Date may be off, either way */
 
@@ -169,7 +178,8 @@ struct sig_params {
 /* Parses a Signature header value; CAMP_EINVAL when malformed. */
 int sig_parse(const char *value, struct sig_params *out);
 void sig_params_free(struct sig_params *p);
-/* The Signature parameters of m (from Signature or Authorization). */
+/* The Signature parameters of m (from Signature or Authorization);
+ * CAMP_EPERM when it has neither. */
 int sig_from_msg(const struct http_msg *m, struct sig_params *out);
 /* Builds the string to sign for the listed headers ("(request-target)
  * host date ..."); CAMP_EINVAL if a listed header is missing.  With
@@ -181,18 +191,10 @@ int sig_signing_string(const struct http_msg *m, const char *headers, int strip_
  * hs2019 or absent; (request-target), host and date signed (whose Host
  * it names is the caller's to check); the Date within
  * SIG_DATE_WINDOW; with a body, digest signed and matching; then the RSA
- * signature.  0, or CAMP_EPERM with the reason in err_last(). */
+ * signature.  0, or CAMP_EPERM with the reason in err_last().  Inbound
+ * requests go through sig_verify_request(), which calls this. */
 int sig_verify(const struct http_msg *m, const struct sig_params *p,
 	       const char *public_pem, int64_t now);
-/* "SHA-256=<base64>" of body into out (at least 64 bytes). */
-void digest_header(const void *body, size_t len, char out[64]);
-/* 0 when header holds a SHA-256 or SHA-512 digest of body that matches
- * (several comma-separated values allowed); CAMP_EPERM otherwise. */
-int digest_check(const char *header, const void *body, size_t len);
-/* RFC 7231 date ("Sun, 06 Nov 1994 08:49:37 GMT") into out[40], and
- * back (also accepting the obsolete RFC 850 and asctime forms). */
-void http_date(int64_t t, char out[40]);
-int http_date_parse(const char *s, int64_t *t);
 
 /* Headers for a signed request: the caller sends Host, Date, Digest (with
  * a body), Content-Type (with a body) and Signature exactly as here. */
@@ -207,9 +209,33 @@ struct sig_out {
 int sig_sign_request(const char *private_pem, const char *key_id, const char *method,
 		     const char *url, const char *body, size_t len,
 		     const char *content_type, int64_t now, struct sig_out *out);
+
+/* ---- sig-headers.c: Digest, Date, Host of a signed request -------------- */
+
+/* "SHA-256=<base64>" of body into out (at least 64 bytes). */
+void digest_header(const void *body, size_t len, char out[64]);
+/* 0 when header holds a SHA-256 or SHA-512 digest of body that matches
+ * (several comma-separated values allowed); CAMP_EPERM otherwise. */
+int digest_check(const char *header, const void *body, size_t len);
+/* RFC 7231 date ("Sun, 06 Nov 1994 08:49:37 GMT") into out[40], and
+ * back (also accepting the obsolete RFC 850 and asctime forms). */
+void http_date(int64_t t, char out[40]);
+int http_date_parse(const char *s, int64_t *t);
 /* Splits an http(s) URL into the Host header value and the request
  * target (path and query); caller frees both. */
 int url_host_target(const char *url, char **host, char **target);
+
+/* ---- sig-verify.c: who signed an inbound request ------------------------ */
+
+/* Verifies a signed request (inbox POST or GET) with the scheme its
+ * headers use (draft-cavage; one table picks it) and stores the remote
+ * account that signed it, fetching the key's actor when it is unknown
+ * and once more when the key may have rotated.  The request must be
+ * signed for this camp (its Host signed, and ours: fed_host_is_ours), by
+ * a key that is not the camp's own.  0, CAMP_EPERM when it does not
+ * verify (the reason in err_last()), or CAMP_ELIMIT when its unknown key
+ * cannot be fetched now (fetch_limit). */
+int sig_verify_request(struct fed *f, const struct http_msg *m, int64_t *account_id);
 
 /* ---- ssrf.c: where the camp may connect --------------------------------- */
 
@@ -303,6 +329,9 @@ struct ap_actor {
 };
 /* Fills out (borrowing from doc); CAMP_EINVAL with the reason. */
 int ap_actor_parse(json_t *doc, struct ap_actor *out);
+/* The actor type doc has (Person, Service, Application, Group or
+ * Organization, static), or NULL when it is no actor. */
+const char *ap_actor_type(json_t *doc);
 /* 1 if key_id may name a key of actor_id: the actor id itself, or it
  * followed by a fragment or a path ("#main-key", "/main-key"), on the
  * same origin.  No actor can claim a key id under another's. */
@@ -337,16 +366,27 @@ struct ap_note {
 	int ntags;
 	int64_t created_at;
 };
-/* Parses a Note (or Article, Question, Page shown as a note) object.
- * followers_url is the author's followers collection (NULL if unknown)
- * for telling followers-only from direct.  CAMP_EINVAL with a reason. */
+/* Parses a Note (or an Article or Question shown as a note: what
+ * ap_note_type() names).  followers_url is the author's followers
+ * collection (NULL if unknown) for telling followers-only from direct.
+ * CAMP_EINVAL with a reason. */
 int ap_note_parse(json_t *obj, const char *followers_url, struct ap_note *out);
+/* The note type obj has (Note, Article or Question, static), or NULL
+ * when it is not one camp shows. */
+const char *ap_note_type(json_t *obj);
 void ap_note_free(struct ap_note *n);
 /* The Note of a local post (as seen by its author).  NULL for a post
  * that may not federate.  A reply to a parent that may not federate
  * (widened past a camp-only post) has no inReplyTo and does not mention
  * the parent's author unless its text does. */
 json_t *ap_note_of_post(struct fed *f, const struct post *p);
+/* The activity of type (Create or Update) carrying note, a Note of
+ * ap_note_of_post() (taken; its @context moves to the activity): by the
+ * note's author, addressed as the note is.  id is the activity's id
+ * (taken); NULL gives a Create's, the note's id with "/activity", which
+ * is the id both its delivery and the outbox collection show.  New
+ * reference. */
+json_t *ap_note_activity(const char *type, json_t *id, json_t *note);
 
 /* ---- ap-check.c: what an inbound document is ---------------------------- */
 
@@ -360,22 +400,90 @@ struct ap_verdict {
 	char reason[160];
 };
 void ap_check(json_t *doc, struct ap_verdict *v);
+struct ap_activity;
+/* ap_check(), returning the row of ap_activities the document was
+ * accepted under (borrowed, static), or NULL when it was not accepted as
+ * an activity: refused, ignored, or a document that is no activity (an
+ * actor or a note, accepted with 200). */
+const struct ap_activity *ap_check_activity(json_t *doc, struct ap_verdict *v);
+/* The checks of ap_activities' rows: each looks at an activity of type
+ * whose actor and id ap_check() has checked already, and fills v.
+ * ap_check_object: an object id (Follow, Like, Delete...); create and
+ * update: a note, named or embedded (an Update may carry an actor);
+ * undo: something camp can undo; move: a target; flag: any object. */
+void ap_check_object(json_t *doc, struct ap_verdict *v, const char *type);
+void ap_check_create(json_t *doc, struct ap_verdict *v, const char *type);
+void ap_check_update(json_t *doc, struct ap_verdict *v, const char *type);
+void ap_check_undo(json_t *doc, struct ap_verdict *v, const char *type);
+void ap_check_move(json_t *doc, struct ap_verdict *v, const char *type);
+void ap_check_flag(json_t *doc, struct ap_verdict *v, const char *type);
+
+/* ---- ap-activity.c: the activity types camp takes in -------------------- */
+
+struct inbound; /* one activity being applied: inbox.c's own */
+
+/* One row per activity type camp handles.  check and apply are always
+ * set; the rest may be NULL. */
+struct ap_activity {
+	const char *type;
+	int id_optional; /* may come without an id (GoToSocial's Delete) */
+	int id_anywhere; /* its id need not be on its actor's origin (Undo) */
+	/* ap_check()'s look at the rest of it (ap-check.c). */
+	void (*check)(json_t *doc, struct ap_verdict *v, const char *type);
+	/* Network work before the transaction (inbox.c): 0 to go on to
+	 * apply (or, with *done set, when it was the whole of it), or
+	 * CAMP_ELIMIT when the sender must try again later (503). */
+	int (*prefetch)(struct inbound *in, int *done);
+	/* Applies it, inside the transaction that records its id (inbox.c):
+	 * 0; CAMP_ENOENT or CAMP_EEXIST when there is nothing to do (still
+	 * 202); CAMP_EPERM when the actor may not (403); CAMP_EINVAL when
+	 * it is malformed (400); anything else is a local failure (500). */
+	int (*apply)(struct inbound *in);
+	/* Undoes the actor's earlier activity of this type on object (its
+	 * object's id, NULL if unknown) for an Undo; errors as apply.
+	 * NULL: nothing camp keeps, so an Undo of it is ignored. */
+	int (*undo)(struct inbound *in, const char *object);
+	/* 1 when an activity whose signature cannot be checked needs
+	 * nothing done and is answered 202, not 401 (a Delete of an actor
+	 * whose key is gone with it). */
+	int (*unverified_ok)(json_t *doc);
+};
+extern const struct ap_activity ap_activities[];
+extern const size_t ap_activity_count;
+/* The row of an activity type (borrowed, static), or NULL. */
+const struct ap_activity *ap_activity_find(const char *type);
 
 /* ---- inbox.c: inbound activities ---------------------------------------- */
 
 /* Handles a POST to an inbox (shared, or a member's when username is not
- * NULL): verifies the signature (fetching or refetching the key), then
+ * NULL): checks it, verifies the signature (sig_verify_request), then
  * applies the activity through the model.  Returns the HTTP status to
  * answer: 202 accepted or ignored, 400 malformed, 401 bad signature,
  * 403 refused, 500 on a local failure, 503 when too many fetches are
  * under way to let this one wait for its key (the sender tries again). */
 int inbox_handle(struct fed *f, const struct http_msg *m, const char *username);
-/* Verifies a signed request (inbox POST or GET) and stores the remote
- * account that signed it.  The request must be signed for this camp
- * (its Host signed, and ours: fed_host_is_ours), by a key that is not
- * the camp's own.  0, CAMP_EPERM when it does not verify, or CAMP_ELIMIT
- * when its unknown key cannot be fetched now (fetch_limit). */
-int fed_verify_request(struct fed *f, const struct http_msg *m, int64_t *account_id);
+/* The functions of ap_activities' rows, as struct ap_activity says:
+ * appliers, undoers, prefetches (a note a Create only names, a boosted
+ * note a member's followee shares) and the self-Delete test. */
+int inbox_create(struct inbound *in);
+int inbox_update(struct inbound *in);
+int inbox_delete(struct inbound *in);
+int inbox_follow(struct inbound *in);
+int inbox_accept(struct inbound *in);
+int inbox_reject(struct inbound *in);
+int inbox_undo(struct inbound *in);
+int inbox_like(struct inbound *in);
+int inbox_announce(struct inbound *in);
+int inbox_block(struct inbound *in);
+int inbox_move(struct inbound *in);
+int inbox_flag(struct inbound *in);
+int inbox_undo_follow(struct inbound *in, const char *object);
+int inbox_undo_like(struct inbound *in, const char *object);
+int inbox_undo_announce(struct inbound *in, const char *object);
+int inbox_undo_block(struct inbound *in, const char *object);
+int inbox_fetch_created(struct inbound *in, int *done);
+int inbox_fetch_boosted(struct inbound *in, int *done);
+int inbox_self_delete(json_t *doc);
 
 /* ---- outbox.c: member actions turned into activities -------------------- */
 
@@ -406,7 +514,7 @@ int deliverer_fdset(struct deliverer *d, fd_set *r, fd_set *w, fd_set *e, int *m
  * give up (about two days of tries in all). */
 long delivery_backoff(int attempts);
 
-/* ---- http.c and routes.c: the HTTP server ------------------------------- */
+/* ---- http.c: the HTTP server --------------------------------------------- */
 
 struct http_server;
 /* Listens on cfg->http_listen, with TLS when tls_cert/tls_key are set, and
@@ -417,6 +525,8 @@ struct http_server;
 int http_server_start(struct fed *f, const char *dir, struct http_server **out);
 /* Stops listening and waits for every connection thread to end. */
 void http_server_stop(struct http_server *s);
+
+/* ---- routes.c: what each URL answers ------------------------------------- */
 
 /* A request as a route sees it, and its answer. */
 struct http_request {

@@ -342,8 +342,6 @@ int fed_get(struct fed *f, const char *url, const char *accept, const char *sign
 
 int fed_get_json(struct fed *f, const char *url, long timeout_s, json_t **out)
 {
-	static const char accept[] = "application/activity+json, application/ld+json; "
-				     "profile=\"https://www.w3.org/ns/activitystreams\"";
 	struct fed_response res;
 	int r;
 
@@ -352,7 +350,7 @@ int fed_get_json(struct fed *f, const char *url, long timeout_s, json_t **out)
 		return err_set(CAMP_EINVAL, "not a URL the camp fetches");
 	if (f->limit && (r = fetch_limit_take(f->limit, url)) != 0)
 		return r;
-	r = get_following(f, url, accept, "", timeout_s, 1, &res);
+	r = get_following(f, url, AP_ACCEPT, "", timeout_s, 1, &res);
 	if (f->limit)
 		fetch_limit_give(f->limit, url);
 	if (r != 0)

@@ -1,24 +1,25 @@
 /*
- * inbox.c: inbound activities: signature first, then one handler per type
- * (a table), each applying the activity through the model's functions in
- * one transaction with the record of its id, so a repeat changes nothing.
+ * inbox.c: inbound activities: the inbox's order of work, and the
+ * handlers of ap-activity.c's rows.  A POST is parsed and checked
+ * (ap_check_activity(): its row, or an answer), its signature verified
+ * (sig_verify_request()), then its row's prefetch runs and its handler
+ * applies it through the model's functions, in one transaction with the
+ * record of its id, so a repeat changes nothing.
  *
  * The signer must be the activity's actor; a handler acts only on the
  * actor's own things (its follows, its posts, its reactions).  Ids are
  * remembered per actor, and only ids on the actor's own origin, so no
  * one can use up the id of another's future activity.  Network
- * work (fetching a key or a boosted note) happens before the transaction
- * opens, never inside it.  Every string stored from here was checked as
- * UTF-8 on the way in.
+ * work (fetching a boosted note, or a note a Create only names) is a
+ * row's prefetch, done before the transaction opens, never inside it.
+ * Every string stored from here was checked as UTF-8 on the way in.
  */
 #include "federation/federation.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#define KEY_REFETCH_AFTER 60 /* seconds: at most one refetch per minute */
-
-/* One inbound activity being applied. */
+/* One inbound activity being applied (the handlers' argument). */
 struct inbound {
 	struct fed *f;
 	json_t *doc;
@@ -27,73 +28,6 @@ struct inbound {
 	json_t *object; /* the first object value */
 	const char *object_id;
 };
-
-/* ---- signatures ---------------------------------------------------------- */
-
-/* Loads the actor that owns key_id, fetching it when unknown. */
-static int signing_actor(struct fed *f, const char *key_id, struct remote_actor *ra,
-			 int *fresh)
-{
-	int64_t id;
-	int r;
-
-	*fresh = 0;
-	if ((r = remote_actor_by_key(f->st, key_id, ra)) != CAMP_ENOENT)
-		return r;
-	if ((r = ap_actor_fetch(f, key_id, key_id, &id)) != 0)
-		return r;
-	*fresh = 1;
-	if ((r = remote_actor_by_key(f->st, key_id, ra)) == CAMP_ENOENT)
-		r = err_set(CAMP_EPERM, "the key %.200s is not its actor's key", key_id);
-	return r;
-}
-
-int fed_verify_request(struct fed *f, const struct http_msg *m, int64_t *account_id)
-{
-	struct sig_params p;
-	struct remote_actor ra = {0};
-	int64_t now = now_s(), id;
-	int r, fresh;
-
-	if ((r = sig_from_msg(m, &p)) != 0)
-		return err_set(CAMP_EPERM, "%s", err_last());
-	/* Checked before any key is fetched: a request signed for another
-	 * server (a GET of a followers-only post, say) must not be replayed
-	 * here, and sig_verify() makes sure this Host is the one signed. */
-	if (!fed_host_is_ours(f, m->header(m->ctx, "host"))) {
-		r = err_set(CAMP_EPERM,
-			    "the request was signed for %.100s, not this camp",
-			    m->header(m->ctx, "host") ? m->header(m->ctx, "host")
-						      : "no host");
-		goto out;
-	}
-	/* No one here signs what comes in: fetching our own key would only
-	 * tie up one of our threads waiting on another. */
-	if (fed_url_is_ours(f, p.key_id)) {
-		r = err_set(CAMP_EPERM, "the key %.200s is this camp's own", p.key_id);
-		goto out;
-	}
-	if ((r = signing_actor(f, p.key_id, &ra, &fresh)) != 0)
-		goto out;
-	r = sig_verify(m, &p, ra.key_pem, now);
-	/* The key may have rotated: fetch the actor again, once. */
-	if (r == CAMP_EPERM && !fresh && ra.fetched_at < now - KEY_REFETCH_AFTER) {
-		char *uri = xstrdup(ra.uri);
-		remote_actor_free(&ra);
-		if (ap_actor_fetch(f, uri, p.key_id, &id) == 0 &&
-		    remote_actor_by_key(f->st, p.key_id, &ra) == 0)
-			r = sig_verify(m, &p, ra.key_pem, now);
-		free(uri);
-	}
-	if (r == 0)
-		*account_id = ra.account_id;
-out:
-	if (r != 0 && r != CAMP_EPERM && r != CAMP_ELIMIT)
-		r = err_set(CAMP_EPERM, "cannot check the signature: %s", err_last());
-	remote_actor_free(&ra);
-	sig_params_free(&p);
-	return r;
-}
 
 /* ---- looking things up ---------------------------------------------------- */
 
@@ -123,85 +57,6 @@ static int64_t known_post(struct fed *f, const char *uri)
 	return id;
 }
 
-/* ---- handlers ------------------------------------------------------------- */
-
-static int h_follow(struct inbound *in)
-{
-	int64_t member = local_member(in->f, in->object_id);
-	enum follow_state state;
-
-	if (member == 0)
-		return err_set(CAMP_ENOENT, "no such member");
-	return follow_request(in->f->st, in->actor_id, member, in->id, &state);
-}
-
-/* The member whose Follow an Accept or Reject answers. */
-static int64_t answered_follower(struct inbound *in)
-{
-	int64_t follower, target;
-
-	if (follow_out_find(in->f->st, in->object_id, &follower, &target) == 0)
-		return target == in->actor_id ? follower : 0;
-	if (json_is_object(in->object) && ap_is_type(in->object, "Follow"))
-		return local_member(
-			in->f, ap_id(ap_item(json_object_get(in->object, "actor"), 0)));
-	return 0;
-}
-
-static int h_accept(struct inbound *in)
-{
-	int64_t member = answered_follower(in);
-
-	if (member == 0)
-		return err_set(CAMP_ENOENT, "no follow of ours to accept");
-	return follow_accept(in->f->st, in->actor_id, member);
-}
-
-static int h_reject(struct inbound *in)
-{
-	int64_t member = answered_follower(in);
-
-	if (member == 0)
-		return err_set(CAMP_ENOENT, "no follow of ours to reject");
-	return follow_reject(in->f->st, in->actor_id, member);
-}
-
-/* Undo: of what, and of which object?  From the embedded activity, or
- * from what the id was when it came in. */
-static int h_undo(struct inbound *in)
-{
-	char *type = NULL, *object = NULL;
-	const char *inner_actor = ap_id(ap_item(json_object_get(in->object, "actor"), 0));
-	int64_t target;
-	int r;
-
-	if (json_is_object(in->object) && ap_type(in->object)) {
-		type = xstrdup(ap_type(in->object));
-		const char *o = ap_id(ap_item(json_object_get(in->object, "object"), 0));
-		object = o ? xstrdup(o) : NULL;
-		if (inner_actor && strcmp(inner_actor, in->actor) != 0) {
-			r = err_set(CAMP_EPERM, "undoing someone else's activity");
-			goto out;
-		}
-	} else if ((r = inbox_seen_get(in->f->st, in->actor_id, in->object_id, &type,
-				       &object)) != 0) {
-		goto out; /* only the actor's own activities are found */
-	}
-	r = err_set(CAMP_ENOENT, "nothing to undo");
-	if (strcmp(type, "Follow") == 0 && (target = local_member(in->f, object)))
-		r = unfollow(in->f->st, in->actor_id, target);
-	else if (strcmp(type, "Block") == 0 && (target = local_member(in->f, object)))
-		r = block_set(in->f->st, in->actor_id, target, 0);
-	else if (strcmp(type, "Like") == 0 && (target = known_post(in->f, object)))
-		r = post_unfav(in->f->st, in->actor_id, target);
-	else if (strcmp(type, "Announce") == 0 && (target = known_post(in->f, object)))
-		r = post_unboost(in->f->st, in->actor_id, target);
-out:
-	free(type);
-	free(object);
-	return r;
-}
-
 /* Whether a member follows the account. */
 static int followed_here(struct fed *f, int64_t account_id)
 {
@@ -214,6 +69,77 @@ static int followed_here(struct fed *f, int64_t account_id)
 	free(ids);
 	return yes;
 }
+
+/* ---- follows and blocks ------------------------------------------------ */
+
+int inbox_follow(struct inbound *in)
+{
+	int64_t member = local_member(in->f, in->object_id);
+	enum follow_state state;
+
+	if (member == 0)
+		return err_set(CAMP_ENOENT, "no such member");
+	return follow_request(in->f->st, in->actor_id, member, in->id, &state);
+}
+
+int inbox_undo_follow(struct inbound *in, const char *object)
+{
+	int64_t member = local_member(in->f, object);
+
+	if (member == 0)
+		return err_set(CAMP_ENOENT, "nothing to undo");
+	return unfollow(in->f->st, in->actor_id, member);
+}
+
+/* The member whose Follow an Accept or Reject answers. */
+static int64_t answered_follower(struct inbound *in)
+{
+	int64_t follower, target;
+
+	if (follow_out_find(in->f->st, in->object_id, &follower, &target) == 0)
+		return target == in->actor_id ? follower : 0;
+	if (json_is_object(in->object) && ap_is_type(in->object, "Follow"))
+		return local_member(in->f, ap_first_id(in->object, "actor"));
+	return 0;
+}
+
+int inbox_accept(struct inbound *in)
+{
+	int64_t member = answered_follower(in);
+
+	if (member == 0)
+		return err_set(CAMP_ENOENT, "no follow of ours to accept");
+	return follow_accept(in->f->st, in->actor_id, member);
+}
+
+int inbox_reject(struct inbound *in)
+{
+	int64_t member = answered_follower(in);
+
+	if (member == 0)
+		return err_set(CAMP_ENOENT, "no follow of ours to reject");
+	return follow_reject(in->f->st, in->actor_id, member);
+}
+
+int inbox_block(struct inbound *in)
+{
+	int64_t member = local_member(in->f, in->object_id);
+
+	if (member == 0)
+		return err_set(CAMP_ENOENT, "no such member");
+	return block_set(in->f->st, in->actor_id, member, 1);
+}
+
+int inbox_undo_block(struct inbound *in, const char *object)
+{
+	int64_t member = local_member(in->f, object);
+
+	if (member == 0)
+		return err_set(CAMP_ENOENT, "nothing to undo");
+	return block_set(in->f->st, in->actor_id, member, 0);
+}
+
+/* ---- notes ---------------------------------------------------------------- */
 
 /* Whether a note concerns this camp: its author is followed by a member,
  * or it names a member, or it answers a post the camp knows. */
@@ -302,12 +228,12 @@ out:
 	return r;
 }
 
-static int h_create(struct inbound *in)
+int inbox_create(struct inbound *in)
 {
 	return create_note(in, in->object, 0);
 }
 
-static int h_update(struct inbound *in)
+int inbox_update(struct inbound *in)
 {
 	struct ap_actor a;
 	struct ap_note n;
@@ -337,7 +263,7 @@ static int h_update(struct inbound *in)
 	return r;
 }
 
-static int h_delete(struct inbound *in)
+int inbox_delete(struct inbound *in)
 {
 	int64_t id;
 
@@ -348,7 +274,9 @@ static int h_delete(struct inbound *in)
 	return post_delete(in->f->st, in->actor_id, id);
 }
 
-static int h_announce(struct inbound *in)
+/* ---- reactions ------------------------------------------------------------ */
+
+int inbox_announce(struct inbound *in)
 {
 	int64_t post = known_post(in->f, in->object_id), boost;
 
@@ -357,7 +285,16 @@ static int h_announce(struct inbound *in)
 	return post_boost(in->f->st, in->actor_id, post, in->id, &boost);
 }
 
-static int h_like(struct inbound *in)
+int inbox_undo_announce(struct inbound *in, const char *object)
+{
+	int64_t post = known_post(in->f, object);
+
+	if (post == 0)
+		return err_set(CAMP_ENOENT, "nothing to undo");
+	return post_unboost(in->f->st, in->actor_id, post);
+}
+
+int inbox_like(struct inbound *in)
 {
 	int64_t post = known_post(in->f, in->object_id);
 
@@ -366,25 +303,59 @@ static int h_like(struct inbound *in)
 	return post_fav(in->f->st, in->actor_id, post);
 }
 
-static int h_block(struct inbound *in)
+int inbox_undo_like(struct inbound *in, const char *object)
 {
-	int64_t member = local_member(in->f, in->object_id);
+	int64_t post = known_post(in->f, object);
 
-	if (member == 0)
-		return err_set(CAMP_ENOENT, "no such member");
-	return block_set(in->f->st, in->actor_id, member, 1);
+	if (post == 0)
+		return err_set(CAMP_ENOENT, "nothing to undo");
+	return post_unfav(in->f->st, in->actor_id, post);
 }
 
-static int h_move(struct inbound *in)
+/* Undo: of what, and of which object?  From the embedded activity, or
+ * from what the id was when it came in.  The undone type's row says how
+ * it is undone. */
+int inbox_undo(struct inbound *in)
 {
-	const char *target = ap_id(ap_item(json_object_get(in->doc, "target"), 0));
+	char *type = NULL, *object = NULL;
+	const char *inner_actor = ap_first_id(in->object, "actor");
+	const struct ap_activity *row;
+	int r;
+
+	if (json_is_object(in->object) && ap_type(in->object)) {
+		type = xstrdup(ap_type(in->object));
+		const char *o = ap_first_id(in->object, "object");
+		object = o ? xstrdup(o) : NULL;
+		if (inner_actor && strcmp(inner_actor, in->actor) != 0) {
+			r = err_set(CAMP_EPERM, "undoing someone else's activity");
+			goto out;
+		}
+	} else if ((r = inbox_seen_get(in->f->st, in->actor_id, in->object_id, &type,
+				       &object)) != 0) {
+		goto out; /* only the actor's own activities are found */
+	}
+	if ((row = ap_activity_find(type)) != NULL && row->undo)
+		r = row->undo(in, object);
+	else
+		r = err_set(CAMP_ENOENT, "nothing to undo");
+out:
+	free(type);
+	free(object);
+	return r;
+}
+
+/* ---- moderation ------------------------------------------------------------ */
+
+int inbox_move(struct inbound *in)
+{
+	const char *target = ap_first_id(in->doc, "target");
 
 	if (in->object_id == NULL || strcmp(in->object_id, in->actor) != 0)
 		return err_set(CAMP_EPERM, "moving someone else");
 	return fed_move_add(in->f->st, in->actor_id, target);
 }
 
-static int h_flag(struct inbound *in)
+int inbox_flag(struct inbound *in)
 {
 	json_t *objs = json_array(), *o = json_object_get(in->doc, "object");
 	const char *content = ap_str(in->doc, "content");
@@ -400,16 +371,6 @@ static int h_flag(struct inbound *in)
 	json_decref(objs);
 	return r;
 }
-
-static const struct {
-	const char *type;
-	int (*apply)(struct inbound *in);
-} handlers[] = {
-	{"Follow", h_follow}, {"Accept", h_accept},	{"Reject", h_reject},
-	{"Undo", h_undo},     {"Create", h_create},	{"Update", h_update},
-	{"Delete", h_delete}, {"Announce", h_announce}, {"Like", h_like},
-	{"Block", h_block},   {"Move", h_move},		{"Flag", h_flag},
-};
 
 /* ---- fetching what an activity only names -------------------------------- */
 
@@ -427,7 +388,7 @@ static int fetch_note(struct fed *f, const char *uri, const char *expect_author,
 	if (!ap_url_ok(uri) || known_post(f, uri) ||
 	    (r = fed_get_json(f, uri, 10, &doc)) != 0)
 		goto out;
-	in.actor = ap_id(ap_item(json_object_get(doc, "attributedTo"), 0));
+	in.actor = ap_first_id(doc, "attributedTo");
 	if (!ap_url_ok(in.actor) || (expect_author && strcmp(in.actor, expect_author)) ||
 	    strcmp(ap_str(doc, "id") ? ap_str(doc, "id") : "", uri) != 0)
 		goto out;
@@ -441,6 +402,24 @@ static int fetch_note(struct fed *f, const char *uri, const char *expect_author,
 out:
 	json_decref(doc);
 	return r == CAMP_ELIMIT ? r : 0;
+}
+
+/* A Create that only names its note: the note is fetched and stored
+ * here, and that is the whole of it. */
+int inbox_fetch_created(struct inbound *in, int *done)
+{
+	*done = json_is_string(in->object);
+	return *done ? fetch_note(in->f, in->object_id, in->actor, 0) : 0;
+}
+
+/* A boost by someone a member follows: the boosted note is fetched
+ * first, so that the boost has a post to point at. */
+int inbox_fetch_boosted(struct inbound *in, int *done)
+{
+	*done = 0;
+	return followed_here(in->f, in->actor_id)
+		       ? fetch_note(in->f, in->object_id, NULL, 1)
+		       : 0;
 }
 
 /* ---- the inbox ------------------------------------------------------------ */
@@ -476,78 +455,95 @@ fail:
 	return r == CAMP_EINVAL ? 400 : r == CAMP_EPERM ? 403 : 500;
 }
 
-/* Deletes of actors the camp never knew cannot be verified (the key is
- * gone with the actor) and need nothing done. */
-static int unknown_self_delete(json_t *doc)
+/* A Delete whose object is its actor: from an actor the camp never knew
+ * it cannot be verified (the key is gone with the actor), and it needs
+ * nothing done. */
+int inbox_self_delete(json_t *doc)
 {
-	const char *actor = ap_id(ap_item(json_object_get(doc, "actor"), 0));
-	const char *obj = ap_id(ap_item(json_object_get(doc, "object"), 0));
+	const char *actor = ap_first_id(doc, "actor");
+	const char *obj = ap_first_id(doc, "object");
 
-	return ap_is_type(doc, "Delete") && actor && obj && strcmp(actor, obj) == 0;
+	return actor && obj && strcmp(actor, obj) == 0;
+}
+
+/* The answer to an activity whose signature did not verify (r). */
+static int unverified_status(int r, const struct ap_activity *row, json_t *doc)
+{
+	if (r == CAMP_ELIMIT) {
+		log_info("inbox: busy: %s", err_last());
+		return 503;
+	}
+	if (row->unverified_ok && row->unverified_ok(doc))
+		return 202;
+	log_info("inbox: signature refused: %s", err_last());
+	return 401;
+}
+
+/* Fills in the rest of in from its document, now that its signer
+ * (in->actor_id) is known.  0, or CAMP_EPERM when the signer is not the
+ * activity's actor. */
+static int inbound_fill(struct inbound *in)
+{
+	struct remote_actor ra = {0};
+	int r = 0;
+
+	in->type = ap_type(in->doc);
+	in->id = ap_str(in->doc, "id");
+	in->actor = ap_first_id(in->doc, "actor");
+	/* ap_check() let a foreign id through only on an Undo: not ours to
+	 * record, so the Undo goes on as if it had none. */
+	if (in->id && !ap_same_origin(in->id, in->actor))
+		in->id = NULL;
+	in->object = ap_item(json_object_get(in->doc, "object"), 0);
+	in->object_id = ap_id(in->object);
+	if (remote_actor_get(in->f->st, in->actor_id, &ra) != 0 ||
+	    strcmp(ra.uri, in->actor) != 0)
+		r = err_set(CAMP_EPERM, "%.200s signed an activity of %.200s",
+			    ra.uri ? ra.uri : "an unknown actor", in->actor);
+	remote_actor_free(&ra);
+	return r;
 }
 
 int inbox_handle(struct fed *f, const struct http_msg *m, const char *username)
 {
 	struct ap_verdict v;
 	struct inbound in = {f, NULL, NULL, NULL, NULL, 0, NULL, NULL};
-	struct remote_actor ra = {0};
-	int status = 202, r;
+	const struct ap_activity *row;
+	int status = 202, done = 0, r;
 
 	(void)username; /* personal and shared inboxes work alike */
 	if ((in.doc = ap_parse(m->body, m->body_len)) == NULL) {
 		log_info("inbox: malformed body: %s", err_last());
 		return 400;
 	}
-	ap_check(in.doc, &v);
-	if (!v.accepted) {
+	if ((row = ap_check_activity(in.doc, &v)) == NULL) {
+		/* Refused, ignored, or a document that is no activity (an
+		 * actor, a note): nothing to do with it. */
 		if (v.status == 400)
 			log_info("inbox: refused: %s", v.reason);
-		status = v.status;
+		status = v.accepted ? 202 : v.status;
 		goto out;
 	}
-	if ((r = fed_verify_request(f, m, &in.actor_id)) != 0) {
-		if (r == CAMP_ELIMIT) {
-			log_info("inbox: busy: %s", err_last());
-			status = 503;
-		} else if (!unknown_self_delete(in.doc)) {
-			log_info("inbox: signature refused: %s", err_last());
-			status = 401;
-		}
+	if ((r = sig_verify_request(f, m, &in.actor_id)) != 0) {
+		status = unverified_status(r, row, in.doc);
 		goto out;
 	}
-	in.type = ap_type(in.doc);
-	in.id = ap_str(in.doc, "id");
-	in.actor = ap_id(ap_item(json_object_get(in.doc, "actor"), 0));
-	/* ap_check() let a foreign id through only on an Undo: not ours to
-	 * record, so the Undo goes on as if it had none. */
-	if (in.id && !ap_same_origin(in.id, in.actor))
-		in.id = NULL;
-	in.object = ap_item(json_object_get(in.doc, "object"), 0);
-	in.object_id = ap_id(in.object);
-	if (remote_actor_get(f->st, in.actor_id, &ra) != 0 ||
-	    strcmp(ra.uri, in.actor) != 0) {
-		log_info("inbox: %.200s signed an activity of %.200s", ra.uri, in.actor);
+	if (inbound_fill(&in) != 0) {
+		log_info("inbox: %s", err_last());
 		status = 401;
 		goto out;
 	}
 	/* Network work before the transaction; when it must wait, so must
 	 * the sender (503: it tries again later). */
-	r = 0;
-	if (strcmp(in.type, "Announce") == 0 && followed_here(f, in.actor_id))
-		r = fetch_note(f, in.object_id, NULL, 1);
-	else if (strcmp(in.type, "Create") == 0 && json_is_string(in.object))
-		r = fetch_note(f, in.object_id, in.actor, 0);
-	if (r == CAMP_ELIMIT) {
-		log_info("inbox: busy: %s", err_last());
-		status = 503;
-	}
-	if (r != 0 || (strcmp(in.type, "Create") == 0 && json_is_string(in.object)))
+	if (row->prefetch && ((r = row->prefetch(&in, &done)) != 0 || done)) {
+		if (r == CAMP_ELIMIT) {
+			log_info("inbox: busy: %s", err_last());
+			status = 503;
+		}
 		goto out;
-	for (size_t i = 0; i < ARRAY_LEN(handlers); i++)
-		if (strcmp(handlers[i].type, in.type) == 0)
-			status = inbox_apply(&in, handlers[i].apply);
+	}
+	status = inbox_apply(&in, row->apply);
 out:
-	remote_actor_free(&ra);
 	json_decref(in.doc);
 	return status;
 }

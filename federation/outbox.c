@@ -115,14 +115,7 @@ static int wrap_note(struct build *b, const char *type, int update)
 		post_free(&p);
 		return err_set(CAMP_EPERM, "not a note of this camp");
 	}
-	json_object_del(note, "@context");
-	json_t *id =
-		update ? item_id(b) : json_sprintf("%s/activity", ap_str(note, "id"));
-	b->activity = activity_new(b, type, id);
-	json_object_set(b->activity, "to", json_object_get(note, "to"));
-	json_object_set(b->activity, "cc", json_object_get(note, "cc"));
-	json_object_set(b->activity, "published", json_object_get(note, "published"));
-	json_object_set_new(b->activity, "object", note);
+	b->activity = ap_note_activity(type, update ? item_id(b) : NULL, note);
 	post_free(&p);
 	return 0;
 }
@@ -167,10 +160,11 @@ static int announce_of(struct build *b, int64_t boost_id, int64_t boosted_id,
 	}
 	uri = post_uri(b, &p);
 	author = actor_of(b, p.author.id);
-	json_t *to = json_pack("[s]", p.visibility == VIS_PUBLIC ? AS_PUBLIC : followers);
-	json_t *cc = json_pack("[s]", p.visibility == VIS_PUBLIC ? followers : AS_PUBLIC);
-	if (author)
-		json_array_append_new(cc, json_string(author));
+	/* Addressed as a post of the boosted post's level, mentioning its
+	 * author. */
+	json_t *to, *cc;
+	const char *const mention[] = {author};
+	ap_address(p.visibility, followers, mention, author != NULL, &to, &cc);
 	*out = activity_new(
 		b, "Announce",
 		json_sprintf("%s/posts/%lld/activity", b->f->base, (long long)boost_id));

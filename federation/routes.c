@@ -18,7 +18,6 @@
 #include <string.h>
 #include <strings.h>
 
-#define AP_TYPE "application/activity+json"
 #define PAGE_SIZE 20
 
 struct route_ctx {
@@ -144,9 +143,9 @@ static void r_webfinger(struct route_ctx *c)
 	reply_json(c, 200, "application/jrd+json",
 		   json_pack("{s:s+++, s:[s], s:[{s:s, s:s, s:s}, {s:s, s:s, s:s}]}",
 			     "subject", "acct:", user, "@", c->f->cfg->domain, "aliases",
-			     href, "links", "rel", "self", "type", AP_TYPE, "href", href,
-			     "rel", "http://webfinger.net/rel/profile-page", "type",
-			     "text/html", "href", href));
+			     href, "links", "rel", "self", "type", AP_CONTENT_TYPE,
+			     "href", href, "rel", "http://webfinger.net/rel/profile-page",
+			     "type", "text/html", "href", href));
 out:
 	free(res);
 	free(user);
@@ -230,7 +229,7 @@ static void r_instance(struct route_ctx *c)
 	if (fed_instance_keys(c->f, &priv, &pub) != 0) {
 		reply_text(c, 500, "no instance key");
 	} else {
-		reply_json(c, 200, AP_TYPE, ap_instance_actor(c->f, pub));
+		reply_json(c, 200, AP_CONTENT_TYPE, ap_instance_actor(c->f, pub));
 	}
 	free(priv);
 	free(pub);
@@ -268,7 +267,7 @@ static void r_actor(struct route_ctx *c)
 	} else if (fed_member_keys(c->f, a.id, a.username, &priv, &pub) != 0) {
 		reply_text(c, 500, "no key");
 	} else {
-		reply_json(c, 200, AP_TYPE, ap_person(c->f, &a, pub));
+		reply_json(c, 200, AP_CONTENT_TYPE, ap_person(c->f, &a, pub));
 	}
 	free(priv);
 	free(pub);
@@ -315,7 +314,7 @@ static void r_follows(struct route_ctx *c, const char *which)
 		reply_text(c, 500, "cannot count");
 	} else {
 		char *id = xasprintf("%s/users/%s/%s", c->f->base, a.username, which);
-		reply_json(c, 200, AP_TYPE,
+		reply_json(c, 200, AP_CONTENT_TYPE,
 			   collection(c, id,
 				      strcmp(which, "followers") == 0 ? n.followers
 								      : n.following));
@@ -356,12 +355,8 @@ static json_t *outbox_entry(struct route_ctx *c, const struct post *p)
 	}
 	if (!p->local || (note = ap_note_of_post(c->f, p)) == NULL)
 		return NULL;
-	json_object_del(note, "@context");
-	a = json_pack("{s:o, s:s, s:s, s:O, s:O, s:o}", "id",
-		      json_sprintf("%s/activity", ap_str(note, "id")), "type", "Create",
-		      "actor", ap_str(note, "attributedTo"), "to",
-		      json_object_get(note, "to"), "cc", json_object_get(note, "cc"),
-		      "object", note);
+	a = ap_note_activity("Create", NULL, note);
+	json_object_del(a, "@context"); /* the page has it */
 	return a;
 }
 
@@ -383,7 +378,7 @@ static void r_outbox(struct route_ctx *c)
 		account_counts(c->f->st, a.id, &n);
 		json_t *o = collection(c, id, n.public_posts);
 		json_object_set_new(o, "first", json_sprintf("%s?page=true", id));
-		reply_json(c, 200, AP_TYPE, o);
+		reply_json(c, 200, AP_CONTENT_TYPE, o);
 	} else {
 		struct timeline_query q = {TL_PROFILE, a.id, NULL, max ? atoll(max) : 0,
 					   PAGE_SIZE};
@@ -407,7 +402,7 @@ static void r_outbox(struct route_ctx *c)
 			json_object_set_new(o, "next",
 					    json_sprintf("%s?page=true&max_id=%lld", id,
 							 (long long)l.next_max_id));
-		reply_json(c, 200, AP_TYPE, o);
+		reply_json(c, 200, AP_CONTENT_TYPE, o);
 	}
 	free(id);
 	account_free(&a);
@@ -438,7 +433,7 @@ static int post_for_request(struct route_ctx *c, int64_t id, struct post *p)
 		return 0;
 	if (r == 0)
 		post_free(p);
-	if ((r = fed_verify_request(c->f, &c->req->msg, &remote)) != 0)
+	if ((r = sig_verify_request(c->f, &c->req->msg, &remote)) != 0)
 		return r == CAMP_ELIMIT ? r : CAMP_ENOENT;
 	if (viewer_remote(c->f->st, remote, &v) != 0)
 		return CAMP_ENOENT;
@@ -475,7 +470,7 @@ static void r_post(struct route_ctx *c)
 		html_page(c, p.author.username, p.content);
 		json_decref(note);
 	} else
-		reply_json(c, 200, AP_TYPE, note);
+		reply_json(c, 200, AP_CONTENT_TYPE, note);
 	post_free(&p);
 }
 
