@@ -1,9 +1,12 @@
 # camp's build.
 #
 #   make          build ./camp
-#   make run      install missing Debian packages, build, start a demo camp
-#   make test     install missing Debian packages, build, run every test
+#   make run      install missing Debian packages (DEBS_RUN), build, start a
+#                 demo camp
+#   make test     install those and the test-only ones (DEBS_TEST, the interop
+#                 peer's npm packages), build, run every test
 #   make asan     the same suite under AddressSanitizer and UBSan
+#   make fuzz     build the libFuzzer targets (DEBS_RUN and DEBS_FUZZ)
 #   make format   apply .clang-format to every C file
 #   make bench    the timeline benchmark (bench/; never part of make test)
 #
@@ -11,11 +14,20 @@
 # Debian packages (apt-get) and the npm packages of the interop peer.
 
 PKGS = libssh ncursesw sqlite3 openssl libcurl libmicrohttpd jansson libxml-2.0
-DEBS = build-essential pkg-config libssh-dev libncurses-dev libsqlite3-dev \
-       libssl-dev libcurl4-openssl-dev libmicrohttpd-dev libjansson-dev \
-       libxml2-dev libcmocka-dev sqlite3 openssh-client openssl ca-certificates \
-       python3 python3-pexpect python3-pyte python3-cryptography tmux clang \
-       clang-format procps psmisc
+# Debian packages.  DEBS_RUN: building and running (a compiler, the -dev
+# libraries, CAs for outbound HTTPS, and ssh to join the demo camp).
+# DEBS_TEST, only for the tests: cmocka (unit/), clang-format (the format
+# check), Python with pexpect, pyte and cryptography (e2e/ and interop/),
+# the sqlite3 command (e2e/test_cli), the openssl command (the interop
+# test CA) and Node with npm (the interop peer).  DEBS_FUZZ: clang and
+# its libFuzzer runtime (only recommended by clang, and recommendations
+# are not installed).
+DEBS_RUN = build-essential pkg-config libssh-dev libncurses-dev libsqlite3-dev \
+	   libssl-dev libcurl4-openssl-dev libmicrohttpd-dev libjansson-dev \
+	   libxml2-dev ca-certificates openssh-client
+DEBS_TEST = libcmocka-dev clang-format python3 python3-pexpect python3-pyte \
+	    python3-cryptography sqlite3 openssl nodejs npm
+DEBS_FUZZ = clang libclang-rt-dev
 
 BUILD ?= build
 CC ?= cc
@@ -37,8 +49,8 @@ DEMO ?= var/demo
 DEMO_SSH_PORT ?= 2222
 DEMO_HTTP_PORT ?= 8080
 
-.PHONY: all deps run test check asan format format-check clean fuzz interop-deps \
-	bench
+.PHONY: all deps test-deps fuzz-deps run test check asan format format-check clean \
+	fuzz interop-deps bench
 all: camp
 
 camp: $(BUILD)/camp
@@ -85,15 +97,19 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/libcamp.a
 bench: $(BUILD)/bench/timeline
 	$(BUILD)/bench/timeline --dir $(BENCH_DIR) $(BENCH_ARGS)
 
-# Installs whatever Debian packages are missing (needs root for that).
-deps:
+# $(call apt_install,PACKAGES) installs those of the Debian PACKAGES that
+# are missing (which needs root).  nodejs and npm count as there when node
+# and npm are on the PATH, however they were installed.
+define apt_install
 	@missing=""; \
-	for p in $(DEBS); do \
+	for p in $(1); do \
+	  case $$p in \
+	    nodejs) command -v node >/dev/null && continue;; \
+	    npm) command -v npm >/dev/null && continue;; \
+	  esac; \
 	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' \
 	    || missing="$$missing $$p"; \
 	done; \
-	command -v node >/dev/null && command -v npm >/dev/null \
-	  || missing="$$missing nodejs npm"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" != 0 ]; then \
 	    echo "make: missing Debian packages:$$missing (run as root to install them)" >&2; \
@@ -103,6 +119,16 @@ deps:
 	  apt-get update && DEBIAN_FRONTEND=noninteractive \
 	    apt-get install -y --no-install-recommends $$missing; \
 	fi
+endef
+
+deps:
+	$(call apt_install,$(DEBS_RUN))
+
+test-deps: deps
+	$(call apt_install,$(DEBS_TEST))
+
+fuzz-deps: deps
+	$(call apt_install,$(DEBS_FUZZ))
 
 run: deps
 	$(MAKE) camp
@@ -127,13 +153,13 @@ run: deps
 	@echo; echo "Serving the demo camp; stop it with Ctrl-C."
 	./camp serve $(DEMO)
 
-test: deps interop-deps
+test: test-deps interop-deps
 	$(MAKE) camp unit
 	/usr/bin/python3 tests/run.py --bin ./camp --build $(BUILD)
 
 unit: $(UNIT_BINS)
 
-asan: deps interop-deps
+asan: test-deps interop-deps
 	$(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined" \
 	  build-asan/camp unit
@@ -141,14 +167,14 @@ asan: deps interop-deps
 
 # The interop peer's npm packages, pinned by its package-lock.json, kept
 # in tests/interop/node_modules (ignored by git) between runs.
-interop-deps:
+interop-deps: test-deps
 	@if [ ! -f tests/interop/node_modules/@fedify/fedify/package.json ]; then \
 	  cd tests/interop && { npm ci --prefer-offline --no-audit --no-fund || \
 	    npm ci --no-audit --no-fund; }; \
 	fi
 
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz-*.c)
-fuzz: deps
+fuzz: fuzz-deps
 	$(MAKE) BUILD=build-fuzz CC=clang OPT="-O1 -g" \
 	  SAN="-fsanitize=fuzzer-no-link,address,undefined" build-fuzz/libcamp.a
 	@mkdir -p build-fuzz/fuzz
