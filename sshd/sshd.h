@@ -113,8 +113,6 @@ int supervisor_running(const struct supervisor *sv);
 /* From now on no child is restarted. */
 void supervisor_stop(struct supervisor *sv);
 void supervisor_free(struct supervisor *sv);
-/* Milliseconds of a monotonic clock. */
-int64_t mono_ms(void);
 
 /* ---- cmd.c: the commands members run over ssh --------------------------- */
 
