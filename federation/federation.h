@@ -43,12 +43,10 @@ struct fed {
 
 /* The federation child's entry point: opens DIR's config and store, runs
  * the HTTP(S) server, the lookup server and the delivery worker until
- * SIGTERM or SIGINT.  Returns an exit status (0 on a clean stop).  The
- * listener calls this in a forked child: `_exit(federation_main(dir))`. */
+ * SIGTERM or SIGINT.  Returns an exit status (0 on a clean stop).  `camp
+ * serve` has the listener run it in a forked child; `camp federation
+ * DIR` runs it in the foreground. */
 int federation_main(const char *dir);
-/* `camp federation DIR`: federation_main in the foreground, for
- * development.  Returns the exit status (2 for a usage error). */
-int federation_cmd(int argc, char **argv);
 
 /* ---- resolve.c: finding remote accounts by handle ------------------------ */
 
