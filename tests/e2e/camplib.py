@@ -299,11 +299,14 @@ class Server:
     def spawn(self, user, key, *command, rows=24, cols=80, term="xterm-256color"):
         """ssh -tt under pexpect, on a terminal of rows x cols whose type
         is term (ssh passes TERM on to the camp, as it does for a person:
-        "vt100" is a terminal without colours)."""
+        "vt100" is a terminal without colours; None leaves TERM unset)."""
         import pexpect
         args = self.ssh_args(user, key, *command, tty=True)
+        env = dict(os.environ, TERM=term or "")
+        if term is None:
+            del env["TERM"]
         child = pexpect.spawn(args[0], args[1:], dimensions=(rows, cols),
-                              timeout=15, env=dict(os.environ, TERM=term))
+                              timeout=15, env=env)
         child.delaybeforesend = None  # pexpect's default 50 ms per send
         cleanup(lambda: child.terminate(force=True))
         return child
