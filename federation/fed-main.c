@@ -136,9 +136,10 @@ int federation_main(const char *dir)
 	threads_prepare(&f);
 	if ((r = delivery_release_all(st)) != 0 ||
 	    (r = fed_instance_keys(&f, &priv, &pub)) != 0 ||
-	    (r = http_server_start(&f, dir, &hs)) != 0 ||
-	    (r = lookup_server_start(dir, &cfg, &ls)) != 0)
+	    (r = http_server_start(&f, dir, &hs)) != 0)
 		goto out;
+	if (lookup_server_start(dir, &cfg, &ls) != 0) /* federation goes on */
+		log_error("remote lookups are off: %s", err_last());
 	d = deliverer_new(&f);
 	if (delivery_count(st, &n) == 0 && n > 0)
 		log_info("resuming %lld queued deliveries", (long long)n);

@@ -132,10 +132,14 @@ static void *worker_main(void *arg)
 	}
 	while (worker_wait(s)) {
 		int fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC);
-		if (fd < 0)
-			continue; /* another worker took it */
-		serve_one(s, st, fd);
-		close(fd);
+		if (fd >= 0) {
+			serve_one(s, st, fd);
+			close(fd);
+		} else if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED) {
+			log_error("lookup: accept: %s", strerror(errno));
+			poll(&(struct pollfd){.fd = s->stop[0], .events = POLLIN}, 1,
+			     1000);
+		} /* else another worker took it */
 	}
 	store_close(st);
 	return NULL;

@@ -94,6 +94,7 @@ int lookup_start(const char *dir, const char *acct, int timeout_ms, struct looku
 {
 	struct buf req = BUF_INIT;
 	int fd = -1, r;
+	ssize_t n;
 
 	*out = NULL;
 	if (acct[0] == '@')
@@ -103,9 +104,14 @@ int lookup_start(const char *dir, const char *acct, int timeout_ms, struct looku
 	if (timeout_ms > LOOKUP_TIMEOUT_MAX_MS)
 		timeout_ms = LOOKUP_TIMEOUT_MAX_MS;
 	if ((r = lookup_request_format(acct, timeout_ms, &req)) == 0 &&
-	    (r = lookup_connect(dir, &fd)) == 0 &&
-	    send(fd, req.data, req.len, MSG_NOSIGNAL) != (ssize_t)req.len)
-		r = connect_error(errno == EPIPE ? ECONNREFUSED : errno);
+	    (r = lookup_connect(dir, &fd)) == 0) {
+		/* A fresh socket takes one short line whole, or none of it. */
+		if ((n = send(fd, req.data, req.len, MSG_NOSIGNAL)) < 0)
+			r = connect_error(errno == EPIPE ? ECONNREFUSED : errno);
+		else if ((size_t)n != req.len)
+			r = err_set(CAMP_EIO, "the camp's federation process took only "
+					      "part of a lookup");
+	}
 	buf_free(&req);
 	if (r != 0) {
 		if (fd >= 0)

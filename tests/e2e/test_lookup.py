@@ -8,6 +8,7 @@ message and exit 1, and nothing is fetched."""
 import os
 import re
 import socket
+import time
 
 import camplib
 import fedmock
@@ -19,6 +20,21 @@ alice = keygen(tmp, "alice")
 srv.join(alice, "alice", admin_code)
 mock = fedmock.Mock(certs=certs)
 key = fedmock.Key()
+
+
+def wait_lookups(server, timeout=20):
+    """Waits until the federation child serves lookups (its socket is
+    there): until then a camp that has just started rightly says that
+    its federation process is not running."""
+    sock = os.path.join(server.dir, "lookup.sock")
+    deadline = time.time() + timeout
+    while not os.path.exists(sock):
+        if time.time() > deadline:
+            raise AssertionError("no lookup socket:\n" + server.logs()[-2000:])
+        time.sleep(0.05)
+
+
+wait_lookups(srv)
 
 
 def federation_pid(server):
