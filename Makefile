@@ -39,11 +39,13 @@ CAMP_CFLAGS = -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -I. -I$(BUILD) \
 CAMP_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lutil
 TEST_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 
-SRCS := $(wildcard common/*.c store/*.c sshd/*.c tui/*.c federation/*.c)
+SRCS := $(wildcard common/*.c lookup/*.c store/*.c sshd/*.c tui/*.c federation/*.c \
+	cli/*.c)
 OBJS := $(SRCS:%.c=$(BUILD)/%.o) $(BUILD)/embed.o
 UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(UNIT_SRCS:%.c=$(BUILD)/%)
-HDRS := $(wildcard common/*.h store/*.h sshd/*.h tui/*.h federation/*.h)
+HDRS := $(wildcard common/*.h lookup/*.h store/*.h sshd/*.h tui/*.h federation/*.h \
+	cli/*.h)
 
 DEMO ?= var/demo
 DEMO_SSH_PORT ?= 2222

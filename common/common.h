@@ -36,17 +36,18 @@
  * each connection from a thread of its own. */
 enum camp_err {
 	CAMP_OK = 0,
-	CAMP_ERR = -1,	    /* anything without a better name */
-	CAMP_ENOMEM = -2,   /* out of memory */
-	CAMP_EINVAL = -3,   /* bad input from a person or a peer */
-	CAMP_ENOENT = -4,   /* no such thing */
-	CAMP_EEXIST = -5,   /* already there */
-	CAMP_EPERM = -6,    /* not allowed */
-	CAMP_EIO = -7,	    /* file or network failure */
-	CAMP_EDB = -8,	    /* database failure */
-	CAMP_ETOOBIG = -9,  /* over a size limit */
-	CAMP_ELIMIT = -10,  /* a quota or rate limit: full camp, too many tries */
-	CAMP_EVERSION = -11 /* a file from a newer camp */
+	CAMP_ERR = -1,	     /* anything without a better name */
+	CAMP_ENOMEM = -2,    /* out of memory */
+	CAMP_EINVAL = -3,    /* bad input from a person or a peer */
+	CAMP_ENOENT = -4,    /* no such thing */
+	CAMP_EEXIST = -5,    /* already there */
+	CAMP_EPERM = -6,     /* not allowed */
+	CAMP_EIO = -7,	     /* file or network failure */
+	CAMP_EDB = -8,	     /* database failure */
+	CAMP_ETOOBIG = -9,   /* over a size limit */
+	CAMP_ELIMIT = -10,   /* a quota or rate limit: full camp, too many tries */
+	CAMP_EVERSION = -11, /* a file from a newer camp */
+	CAMP_ETIMEDOUT = -12 /* no answer within the time allowed */
 };
 
 /* Records msg (printf-style) as the last error and returns code, so a
@@ -211,6 +212,16 @@ int opts_int(const char *name, const char *v, long min, long max, long *out);
 int words_split(const char *line, char ***argv, int *argc);
 void words_free(char **argv);
 
+/* ---- urls.c: the shape of this camp's public URLs ----------------------
+ * base is the camp's public_url without a trailing slash.  These shapes
+ * name accounts and posts to the whole fediverse: once given out, a URL
+ * must keep working, so they are written here once, for every room. */
+
+/* BASE/users/NAME, a member's actor and profile.  Caller frees. */
+char *camp_actor_url(const char *base, const char *username);
+/* BASE/posts/ID, a local post's id and page.  Caller frees. */
+char *camp_post_url(const char *base, int64_t post_id);
+
 /* ---- embedded default files (generated from motd.txt, conduct.txt) ----- */
 extern const char embed_motd[];
 extern const char embed_conduct[];
@@ -224,6 +235,8 @@ void random_bytes(void *p, size_t n);
 void random_code(char *out, int groups);
 /* Seconds since the epoch. */
 int64_t now_s(void);
+/* Milliseconds of a monotonic clock (for deadlines and intervals). */
+int64_t mono_ms(void);
 /* Formats t as RFC 3339 UTC ("2026-11-30T12:00:00Z") into out[32]. */
 void time_rfc3339(int64_t t, char out[32]);
 /* Parses RFC 3339 with optional fraction (any digits) and offset; returns

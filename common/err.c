@@ -43,6 +43,7 @@ const char *err_name(int code)
 		{CAMP_EPERM, "not allowed"},	{CAMP_EIO, "input/output error"},
 		{CAMP_EDB, "database error"},	{CAMP_ETOOBIG, "too large"},
 		{CAMP_ELIMIT, "limit reached"}, {CAMP_EVERSION, "made by a newer camp"},
+		{CAMP_ETIMEDOUT, "timed out"},
 	};
 
 	for (size_t i = 0; i < ARRAY_LEN(names); i++)

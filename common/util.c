@@ -59,6 +59,14 @@ int64_t now_s(void)
 	return (int64_t)time(NULL);
 }
 
+int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 void time_rfc3339(int64_t t, char out[32])
 {
 	time_t tt = (time_t)t;

@@ -190,11 +190,11 @@ json_t *ap_note_of_post(struct fed *f, const struct post *p)
 		json_object_set_new(o, "inReplyTo", json_null());
 	else if (p->in_reply_to_uri)
 		json_object_set_new(o, "inReplyTo", json_string(p->in_reply_to_uri));
-	else if (p->in_reply_to_id)
-		json_object_set_new(o, "inReplyTo",
-				    json_sprintf("%s/posts/%lld", f->base,
-						 (long long)p->in_reply_to_id));
-	else
+	else if (p->in_reply_to_id) {
+		char *parent = fed_post_url(f, p->in_reply_to_id);
+		json_object_set_new(o, "inReplyTo", json_string(parent));
+		free(parent);
+	} else
 		json_object_set_new(o, "inReplyTo", json_null());
 out:
 	for (int i = 0; i < nm; i++)

@@ -119,6 +119,7 @@ int federation_main(const char *dir)
 	struct config cfg;
 	struct store *st;
 	struct http_server *hs = NULL;
+	struct lookup_server *ls = NULL;
 	struct deliverer *d = NULL;
 	int64_t version = -1, next = 0, n = 0;
 	char *priv = NULL, *pub = NULL;
@@ -137,6 +138,8 @@ int federation_main(const char *dir)
 	    (r = fed_instance_keys(&f, &priv, &pub)) != 0 ||
 	    (r = http_server_start(&f, dir, &hs)) != 0)
 		goto out;
+	if (lookup_server_start(dir, &cfg, &ls) != 0) /* federation goes on */
+		log_error("remote lookups are off: %s", err_last());
 	d = deliverer_new(&f);
 	if (delivery_count(st, &n) == 0 && n > 0)
 		log_info("resuming %lld queued deliveries", (long long)n);
@@ -148,6 +151,7 @@ out:
 	if (r != 0)
 		log_error("%s", err_last());
 	deliverer_free(d);
+	lookup_server_stop(ls);
 	http_server_stop(hs);
 	free(priv);
 	free(pub);

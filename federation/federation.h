@@ -31,40 +31,56 @@
 struct fetch_limit;
 
 /* What every federation function works with: a store (one per process,
- * and one per HTTP thread in the federation child: a store is never
- * shared between threads) and the camp's configuration, read-only (both
- * owned by whoever made the fed).  In the HTTP threads, limit bounds the
- * fetches they make for inbound requests (shared, owned by the server);
- * elsewhere it is NULL. */
+ * and one per HTTP or lookup thread in the federation child: a store is
+ * never shared between threads) and the camp's configuration, read-only
+ * (both owned by whoever made the fed).  In the HTTP threads, limit
+ * bounds the fetches they make for inbound requests (shared, owned by
+ * the server); elsewhere it is NULL.  With deadline_ms set (a mono_ms()
+ * time), every fetch gives up by then, redirects included. */
 struct fed {
 	struct store *st;
 	const struct config *cfg;
 	const char *base; /* public_url, no trailing slash */
 	struct fetch_limit *limit;
+	int64_t deadline_ms; /* 0: each fetch has only its own timeout */
 };
 
 /* ---- fed-main.c: the federation child ---------------------------------- */
 
 /* The federation child's entry point: opens DIR's config and store, runs
- * the HTTP(S) server and the delivery worker until SIGTERM or SIGINT.
- * Returns an exit status (0 on a clean stop).  The listener calls this in
- * a forked child: `_exit(federation_main(dir))`. */
+ * the HTTP(S) server, the lookup server and the delivery worker until
+ * SIGTERM or SIGINT.  Returns an exit status (0 on a clean stop).  `camp
+ * serve` has the listener run it in a forked child; `camp federation
+ * DIR` runs it in the foreground. */
 int federation_main(const char *dir);
-/* `camp federation DIR`: federation_main in the foreground, for
- * development.  Returns the exit status (2 for a usage error). */
-int federation_cmd(int argc, char **argv);
 
-/* ---- resolve.c: finding remote accounts (any process) -------------------- */
+/* ---- resolve.c: finding remote accounts by handle ------------------------ */
 
 /* Resolves "name@domain" (a leading '@' allowed) to a remote account:
  * WebFinger over HTTPS, then a signed fetch of the actor (signed by the
  * instance actor), then account_upsert_remote with its inbox and key.
- * Blocks for at most about timeout_s seconds (0: 10).  Works from any
- * process with its own store.  Stores the account id.  CAMP_ENOENT when
- * the account does not exist, CAMP_EIO when the server cannot be
- * reached, CAMP_EINVAL for a malformed answer. */
+ * Blocks for at most about timeout_ms in all (0: LOOKUP_TIMEOUT_MAX_MS).
+ * The lookup server calls it for every member's session (sessions never
+ * fetch themselves); it needs only a store of its own.  Stores the
+ * account id.  CAMP_ENOENT when the account does not exist, CAMP_EIO when
+ * the server cannot be reached, CAMP_EINVAL for a malformed answer,
+ * CAMP_ETIMEDOUT when time ran out between fetches. */
 int federation_resolve(struct store *st, const struct config *cfg, const char *acct,
-		       int timeout_s, int64_t *account_id);
+		       int timeout_ms, int64_t *account_id);
+
+/* ---- lookup-serve.c: remote lookups for members' sessions ---------------- */
+
+struct lookup_server;
+/* Serves the lookup protocol (lookup/lookup.h) on DIR/lookup.sock (mode
+ * 0600; a stale one is replaced) from threads of its own, each with its
+ * own store, until stopped.  cfg must outlive the server.  Call it from
+ * the federation child with every shared library initialized (as for
+ * http_server_start).  0 with *out, or CAMP_EIO. */
+int lookup_server_start(const char *dir, const struct config *cfg,
+			struct lookup_server **out);
+/* Removes the socket, so new lookups fail at once, then waits for the
+ * lookups under way (each bounded by its time limit).  NULL is fine. */
+void lookup_server_stop(struct lookup_server *s);
 
 /* ---- ap-json.c: ActivityStreams JSON without JSON-LD -------------------- */
 

@@ -229,6 +229,23 @@ void fed_curl_setup(const struct config *cfg, void *curl, struct fed_response *o
 	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)AP_MAX_BODY);
 }
 
+/* Shortens c's timeout (timeout_s, as fed_curl_setup set it) to what is
+ * left before f's deadline, if it has one; CAMP_ETIMEDOUT when nothing
+ * is left. */
+static int deadline_apply(const struct fed *f, CURL *c, const char *url, long timeout_s)
+{
+	int64_t left = f->deadline_ms ? f->deadline_ms - mono_ms() : 0;
+
+	if (f->deadline_ms == 0 || (timeout_s > 0 && left > timeout_s * 1000))
+		return 0;
+	if (left <= 0)
+		return err_set(CAMP_ETIMEDOUT, "out of time before fetching %.200s", url);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)left);
+	if (left < 10000)
+		curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)left);
+	return 0;
+}
+
 /* One signed GET of url, without following redirects. */
 static int get_once(struct fed *f, CURL *c, const char *url, const char *accept,
 		    const char *signer, long timeout_s, struct fed_response *out)
@@ -252,6 +269,8 @@ static int get_once(struct fed *f, CURL *c, const char *url, const char *accept,
 	}
 	curl_easy_reset(c);
 	fed_curl_setup(f->cfg, c, out, timeout_s);
+	if ((r = deadline_apply(f, c, url, timeout_s)) != 0)
+		goto out;
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
 	if ((cc = curl_easy_perform(c)) != CURLE_OK) {

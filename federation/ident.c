@@ -6,6 +6,8 @@
  *   post       BASE/posts/ID        (its Create: BASE/posts/ID/activity)
  *   instance   BASE/actor           (key BASE/actor#main-key)
  *
+ * (The actor and post shapes themselves are common/urls.c's, so that the
+ * commands over ssh print the same URLs without knowing federation.)
  * A URL, once given out, must keep working: nothing here may change the
  * shape of an id.  Keys are made on first use and then never replaced.
  * It also says which Host header names this camp, so that a signed
@@ -23,12 +25,12 @@
 
 char *fed_actor_url(const struct fed *f, const char *username)
 {
-	return xasprintf("%s/users/%s", f->base, username);
+	return camp_actor_url(f->base, username);
 }
 
 char *fed_post_url(const struct fed *f, int64_t post_id)
 {
-	return xasprintf("%s/posts/%lld", f->base, (long long)post_id);
+	return camp_post_url(f->base, post_id);
 }
 
 char *fed_instance_url(const struct fed *f)

@@ -1,11 +1,13 @@
 /*
- * resolve.c: finding a remote account by its handle, from any process (a
- * member's session runs `follow bob@example.social`): WebFinger over
- * HTTPS, then a signed fetch of the actor, then the model's account.
+ * resolve.c: finding a remote account by its handle (a member runs
+ * `follow bob@example.social`): WebFinger over HTTPS, then a signed fetch
+ * of the actor, then the model's account.  The lookup server
+ * (lookup-serve.c) runs it for members' sessions, which never fetch.
  *
- * It blocks, so everything is bounded by a short timeout.  The actor's id
- * must be the WebFinger answer's `self` link, on the same host as the
- * handle or confirmed by it, and its preferredUsername must match.
+ * It blocks, so all of it is bounded by one deadline, redirects and
+ * both fetches included.  The actor's id must be the WebFinger answer's
+ * `self` link, on the same host as the handle or confirmed by it, and
+ * its preferredUsername must match.
  */
 #include "federation/federation.h"
 
@@ -13,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include "lookup/lookup.h"
 
 /* The self link of a JRD that is ActivityPub. */
 static const char *jrd_self(json_t *jrd)
@@ -62,9 +66,10 @@ out:
 }
 
 int federation_resolve(struct store *st, const struct config *cfg, const char *acct,
-		       int timeout_s, int64_t *account_id)
+		       int timeout_ms, int64_t *account_id)
 {
 	struct fed f = {.st = st, .cfg = cfg, .base = cfg->public_url};
+	long timeout_s;
 	const char *a = acct[0] == '@' ? acct + 1 : acct, *at = strrchr(a, '@');
 	char *user, *actor = NULL;
 	json_t *doc = NULL;
@@ -74,8 +79,10 @@ int federation_resolve(struct store *st, const struct config *cfg, const char *a
 	if (at == NULL || at == a || at[1] == '\0' || strlen(a) > 300)
 		return err_set(CAMP_EINVAL, "expected name@domain");
 	user = xstrndup(a, (size_t)(at - a));
-	if (timeout_s <= 0)
-		timeout_s = 10;
+	if (timeout_ms <= 0 || timeout_ms > LOOKUP_TIMEOUT_MAX_MS)
+		timeout_ms = LOOKUP_TIMEOUT_MAX_MS;
+	f.deadline_ms = mono_ms() + timeout_ms;
+	timeout_s = (timeout_ms + 999) / 1000; /* the deadline cuts it shorter */
 	if ((r = webfinger(&f, user, at + 1, timeout_s, &actor)) != 0 ||
 	    (r = fed_get_json(&f, actor, timeout_s, &doc)) != 0)
 		goto out;

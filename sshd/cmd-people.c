@@ -4,7 +4,7 @@
  * member directory.
  *
  * Remote accounts are looked up on their own server the first time they
- * are named (federation_resolve).  Whether a follow is accepted, pending
+ * are named (by the federation child: cmd_resolve_acct).  Whether a follow is accepted, pending
  * or refused is the store's decision; these commands only say what
  * happened.
  */

@@ -12,9 +12,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-
-#include "federation/federation.h"
 
 /* Appends s, made safe for a terminal. */
 static void put_safe(struct buf *out, const char *s, int flags)
@@ -24,11 +21,9 @@ static void put_safe(struct buf *out, const char *s, int flags)
 
 char *render_post_url(const struct cmd_ctx *ctx, const struct post *p)
 {
-	struct fed f = {.st = ctx->st, .cfg = ctx->cfg, .base = ctx->cfg->public_url};
-
 	if (!p->local)
 		return xstrdup(p->url ? p->url : p->uri ? p->uri : "");
-	return fed_post_url(&f, p->id);
+	return camp_post_url(ctx->cfg->public_url, p->id);
 }
 
 static json_t *json_str_or_null(const char *s)
@@ -179,49 +174,4 @@ void render_json_out(struct cmd_ctx *ctx, json_t *v)
 	buf_printf(&ctx->out, "%s\n", text ? text : "null");
 	free(text);
 	json_decref(v);
-}
-
-int cmd_parse_id(struct cmd_ctx *ctx, const char *s, int64_t *id)
-{
-	char *end;
-	long long v;
-
-	if (s[0] == '#')
-		s++;
-	v = strtoll(s, &end, 10);
-	if (end == s || *end != '\0' || v <= 0)
-		return cmd_usage(ctx, "expected a post id, such as 123");
-	*id = v;
-	return 0;
-}
-
-int cmd_resolve_acct(struct cmd_ctx *ctx, const char *acct, int64_t *id)
-{
-	struct account a;
-	int r;
-
-	if ((r = account_find(ctx->st, acct, ctx->cfg->domain, &a)) == 0) {
-		*id = a.id;
-		r = a.deleted_at
-			    ? err_set(CAMP_ENOENT, "%s has left the camp", a.username)
-			    : 0;
-		account_free(&a);
-		return r;
-	}
-	const char *name = acct[0] == '@' ? acct + 1 : acct;
-	const char *at = strchr(name, '@');
-	if (at == NULL || strcasecmp(at + 1, ctx->cfg->domain) == 0)
-		return err_set(CAMP_ENOENT, "there is no member called %s", name);
-	/* Someone elsewhere: ask their server (WebFinger, then the actor). */
-	if ((r = federation_resolve(ctx->st, ctx->cfg, name, 10, id)) != 0)
-		return err_set(r, "cannot find %s: %s", name, err_last());
-	return 0;
-}
-
-/* A viewer for the member running the command (caller frees). */
-int cmd_viewer(struct cmd_ctx *ctx, struct viewer **v)
-{
-	if (ctx->me == NULL)
-		return err_set(CAMP_EPERM, "you are not logged in as a member");
-	return viewer_member(ctx->st, ctx->me->id, v);
 }

@@ -103,15 +103,6 @@ int cmd_usage(struct cmd_ctx *ctx, const char *why)
 	return CMD_EUSAGE;
 }
 
-int cmd_opts(struct cmd_ctx *ctx, int argc, char **argv, const struct opt *opts,
-	     char **pos, int *npos)
-{
-	if (opts_parse(argc, argv, opts, pos, npos) != 0)
-		return cmd_usage(ctx, err_last());
-	pos[*npos] = NULL;
-	return 0;
-}
-
 int cmd_stdin(struct cmd_ctx *ctx, const char **data, size_t *len)
 {
 	int r;

@@ -198,7 +198,7 @@ static int on_pty(ssh_session s, ssh_channel ch, const char *term, int cols, int
 			    "0123456789.+-_",
 			    term[i]))
 			break;
-	if (term[i] != '\0' || i == 0)
+	if (term[i] != '\0') /* an odd name; an empty one stays empty (no TERM) */
 		snprintf(c->term, sizeof c->term, "xterm-256color");
 	else
 		snprintf(c->term, sizeof c->term, "%s", term);

@@ -113,8 +113,6 @@ int supervisor_running(const struct supervisor *sv);
 /* From now on no child is restarted. */
 void supervisor_stop(struct supervisor *sv);
 void supervisor_free(struct supervisor *sv);
-/* Milliseconds of a monotonic clock. */
-int64_t mono_ms(void);
 
 /* ---- cmd.c: the commands members run over ssh --------------------------- */
 
@@ -174,10 +172,6 @@ int cmd_usage(struct cmd_ctx *ctx, const char *why);
 /* All of stdin (NUL-terminated, at most CMD_STDIN_MAX bytes), read on
  * first use.  Returns 0 or CAMP_ETOOBIG / CAMP_EIO with a message. */
 int cmd_stdin(struct cmd_ctx *ctx, const char **data, size_t *len);
-/* Parses a handler's flags (opts_parse) and positional arguments into
- * pos (room for argc + 1); on a bad flag returns cmd_usage(). */
-int cmd_opts(struct cmd_ctx *ctx, int argc, char **argv, const struct opt *opts,
-	     char **pos, int *npos);
 
 /* Handlers, one file each. */
 int cmd_help_list(struct cmd_ctx *ctx, int argc, char **argv); /* cmd.c */
@@ -219,14 +213,25 @@ json_t *render_post_json(const struct cmd_ctx *ctx, const struct post *p);
 void render_post_text(struct cmd_ctx *ctx, const struct post *p, int depth);
 /* Prints v (taking the reference) as one line of compact JSON. */
 void render_json_out(struct cmd_ctx *ctx, json_t *v);
+int cmd_join(struct cmd_ctx *ctx, int argc, char **argv); /* join.c */
+
+/* ---- cmd-args.c: a command's words ------------------------------------ */
+
+/* Parses a handler's flags (opts_parse) and positional arguments into
+ * pos (room for argc + 1); on a bad flag returns cmd_usage(). */
+int cmd_opts(struct cmd_ctx *ctx, int argc, char **argv, const struct opt *opts,
+	     char **pos, int *npos);
 /* Parses "123" or "#123"; a usage error otherwise. */
 int cmd_parse_id(struct cmd_ctx *ctx, const char *s, int64_t *id);
 /* The account for "name", "name@domain" or "@name@domain": a member, a
- * known remote account, or one looked up on its server. */
+ * known remote account, or one the federation child looks up on its
+ * server (lookup_account(), at most LOOKUP_TIMEOUT_MAX_MS).  CAMP_ENOENT
+ * for no such member or account, CAMP_EIO when the federation process is
+ * not running or the server cannot be reached, with the account named
+ * in err_last(). */
 int cmd_resolve_acct(struct cmd_ctx *ctx, const char *acct, int64_t *id);
 /* A viewer for the member running the command; caller frees. */
 int cmd_viewer(struct cmd_ctx *ctx, struct viewer **v);
-int cmd_join(struct cmd_ctx *ctx, int argc, char **argv); /* join.c */
 
 /* ---- join.c: becoming a member ------------------------------------------ */
 

@@ -37,14 +37,6 @@ struct supervisor {
 	int stopping;
 };
 
-int64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 struct supervisor *supervisor_new(const char *dir, const struct sshd_child *table)
 {
 	struct supervisor *sv = xcalloc(1, sizeof *sv);

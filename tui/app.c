@@ -535,20 +535,22 @@ static void app_close(struct app *a)
 	account_free(&a->me);
 }
 
-static void curses_start(struct app *a)
+/* Starts curses (tui_curses_start) in the client's own mode: raw, so
+ * Ctrl-S and Ctrl-C are keys; a short Esc; a key wait of POLL_MS. */
+static int curses_start(struct app *a)
 {
+	int r;
+
 	signal(SIGHUP, on_hangup);
 	signal(SIGPIPE, SIG_IGN);
-	initscr();
+	if ((r = tui_curses_start()) != 0)
+		return r;
 	raw();
-	noecho();
-	nonl();
-	keypad(stdscr, TRUE);
 	set_escdelay(25);
 	wtimeout(stdscr, POLL_MS);
-	curs_set(0);
 	draw_init_colors(a);
 	getmaxyx(stdscr, a->rows, a->cols);
+	return 0;
 }
 
 /* Ends the loop when the session has sat idle too long. */
@@ -603,7 +605,14 @@ int tui_run(const struct tui_args *args)
 	app_locale();
 	if (app_open(&a, args) != 0)
 		return 1;
-	curses_start(&a);
+	if (curses_start(&a) != 0) {
+		tui_no_screen(a.cfg, "The camp's client",
+			      "Everything also works as a command over ssh; to list "
+			      "them, run:",
+			      a.me.username, "help");
+		app_close(&a);
+		return 1;
+	}
 	app_tab(&a, TAB_HOME);
 	if (args->first_login || a.me.onboarded_at == 0)
 		view_welcome_open(&a);

@@ -166,6 +166,16 @@ struct app {
 	int nopened;
 };
 
+/* ---- term.c: starting curses (tui_curses_start is in tui.h) ------------ */
+
+/* Tells the person at a terminal that cannot show a full screen (after
+ * tui_curses_start() refused it) what to do instead, in one paragraph on
+ * stdout: what needs the full screen ("The camp's client"), then how
+ * (a sentence), then the ssh command for user that does it, ending in
+ * command ("help"). */
+void tui_no_screen(const struct config *cfg, const char *what, const char *how,
+		   const char *user, const char *command);
+
 /* ---- app.c -------------------------------------------------------------- */
 /* Pushes a screen for view with state (owned by the screen from now on,
  * even on failure).  A full stack drops the state and says so. */

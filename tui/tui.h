@@ -35,7 +35,9 @@ struct tui_args {
 /* Runs the full-screen client on the current tty (stdin/stdout are the
  * pty) until the member quits, the terminal goes away or the session has
  * been idle for cfg->idle_timeout.  Returns an exit status: 0 after a
- * normal quit, 1 if the client could not start (err_last() says why). */
+ * normal quit, 1 if the client could not start (err_last() says why; a
+ * terminal that cannot show a full screen has been told, on stdout, to
+ * use the commands over ssh instead). */
 int tui_run(const struct tui_args *args);
 
 struct tui_join_args {
@@ -59,12 +61,19 @@ struct tui_join_args {
 /* The interactive join screen for join@: invite code, username (checked
  * as it is typed), display name, the code of conduct to accept.  Returns
  * 0 with *account_id once the person has joined, 1 if they left without
- * joining, or a negative CAMP_E* code if the screen could not run. */
+ * joining, or a negative CAMP_E* code if the screen could not run (a
+ * terminal that cannot show it has been told to join with `join CODE
+ * USERNAME` instead). */
 int tui_join(const struct tui_join_args *args, int64_t *account_id);
 
-/* Starts curses on the tty (initscr the first time, refresh after an
- * endwin) in the mode every view expects: cbreak, noecho, keypad, no
- * cursor.  Shared by every view. */
-void tui_curses_start(void);
+/* Starts curses on the tty in the mode every view expects (cbreak,
+ * noecho, keypad, no cursor): newterm() the first time in a process,
+ * refresh() after an endwin().  A TERM unknown to the camp's terminfo is
+ * drawn for as xterm-256color, else xterm, else vt100.  Returns 0, or
+ * CAMP_EINVAL with nothing started when the terminal cannot show a full
+ * screen (TERM unset, empty or "dumb", or without cursor addressing);
+ * the caller then says what works instead.  Every entry above starts
+ * curses through here. */
+int tui_curses_start(void);
 
 #endif

@@ -9,7 +9,7 @@
  * curses' wide-character calls, clipped to the field: it must never
  * crash on wide or odd characters, and never print raw control bytes.
  */
-#include "tui/tui.h"
+#include "tui/tui-private.h"
 
 #include <curses.h>
 #include <stdlib.h>
@@ -39,24 +39,6 @@ struct join_view {
 	char message[256]; /* the last refusal, shown in the form */
 	int conduct_top;   /* first line shown of the code of conduct */
 };
-
-void tui_curses_start(void)
-{
-	if (stdscr == NULL) {
-		if (newterm(NULL, stdout, stdin) == NULL) {
-			setenv("TERM", "xterm", 1); /* an unknown terminal name */
-			if (newterm(NULL, stdout, stdin) == NULL)
-				fatal("cannot start curses on this terminal");
-		}
-	} else {
-		refresh();
-	}
-	cbreak();
-	noecho();
-	nonl();
-	keypad(stdscr, TRUE);
-	curs_set(0);
-}
 
 /* Adds text from the camp's settings at y, x, made safe for the
  * terminal and clipped to the screen. */
@@ -302,13 +284,18 @@ static int form_key(struct join_view *v, int r, wint_t ch)
 int tui_join(const struct tui_join_args *args, int64_t *account_id)
 {
 	struct join_view v = {.args = args};
-	int step = 0;
+	int step = 0, r;
 	wint_t ch;
 
 	v.f[F_CODE] = (struct field){.label = "Invite code", .max = 32, .ascii_only = 1};
 	v.f[F_NAME] = (struct field){.label = "Username", .max = 30, .ascii_only = 1};
 	v.f[F_DISPLAY] = (struct field){.label = "Display name", .max = 60};
-	tui_curses_start();
+	if ((r = tui_curses_start()) != 0) {
+		tui_no_screen(args->cfg, "The join screen",
+			      "You can join with one command instead:", "join",
+			      "join CODE YOURNAME");
+		return r;
+	}
 	while (step >= 0) {
 		draw_form(&v);
 		int r = get_wch(&ch);

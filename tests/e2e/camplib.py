@@ -78,6 +78,30 @@ def init_camp(ssh_port=None, http_port=None, extra=()):
     return d, code
 
 
+def make_certs(d):
+    """A throwaway CA and a server certificate for 127.0.0.1 (and
+    localhost) signed by it, made with openssl in d; returns the paths of
+    ca.pem, server.pem and server.key by those names."""
+    def run(*args):
+        subprocess.run(["openssl"] + list(args), cwd=d, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+        "-keyout", "ca.key", "-out", "ca.pem", "-subj", "/CN=camp test CA",
+        "-addext", "basicConstraints=critical,CA:TRUE",
+        "-addext", "keyUsage=critical,keyCertSign,cRLSign")
+    run("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key",
+        "-out", "server.csr", "-subj", "/CN=127.0.0.1")
+    with open(os.path.join(d, "server.ext"), "w") as f:
+        f.write("basicConstraints=CA:FALSE\n"
+                "keyUsage=critical,digitalSignature,keyEncipherment\n"
+                "extendedKeyUsage=serverAuth\n"
+                "subjectAltName=IP:127.0.0.1,DNS:localhost\n")
+    run("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+        "-CAcreateserial", "-days", "2", "-out", "server.pem",
+        "-extfile", "server.ext")
+    return {k: os.path.join(d, k) for k in ("ca.pem", "server.pem", "server.key")}
+
+
 def set_conf(d, key, value):
     """Sets key = value in DIR/camp.conf (replacing the line)."""
     path = os.path.join(d, "camp.conf")
@@ -275,11 +299,14 @@ class Server:
     def spawn(self, user, key, *command, rows=24, cols=80, term="xterm-256color"):
         """ssh -tt under pexpect, on a terminal of rows x cols whose type
         is term (ssh passes TERM on to the camp, as it does for a person:
-        "vt100" is a terminal without colours)."""
+        "vt100" is a terminal without colours; None leaves TERM unset)."""
         import pexpect
         args = self.ssh_args(user, key, *command, tty=True)
+        env = dict(os.environ, TERM=term or "")
+        if term is None:
+            del env["TERM"]
         child = pexpect.spawn(args[0], args[1:], dimensions=(rows, cols),
-                              timeout=15, env=dict(os.environ, TERM=term))
+                              timeout=15, env=env)
         child.delaybeforesend = None  # pexpect's default 50 ms per send
         cleanup(lambda: child.terminate(force=True))
         return child

@@ -13,6 +13,7 @@ import hashlib
 import http.client
 import http.server
 import json
+import ssl
 import threading
 import urllib.parse
 
@@ -52,9 +53,11 @@ class Mock:
     """An HTTP server on 127.0.0.1 answering from a table of routes:
     path -> dict (served as activity+json), (status, headers, body), or a
     callable(handler) -> one of those.  Every request is recorded in
-    .requests as (method, path, headers)."""
+    .requests as (method, path, headers).  With certs (camplib.make_certs)
+    it speaks HTTPS, for what camp fetches over HTTPS only (WebFinger):
+    the camp must then trust certs["ca.pem"] (tls_ca_file)."""
 
-    def __init__(self):
+    def __init__(self, certs=None):
         self.routes = {}
         self.requests = []
         self.lock = threading.Lock()
@@ -92,7 +95,13 @@ class Mock:
                 pass  # a camp that hung up on a slow answer is expected
 
         self.server = Server(("127.0.0.1", 0), Handler)
-        self.origin = "http://127.0.0.1:%d" % self.server.server_address[1]
+        self.port = self.server.server_address[1]
+        self.host = "127.0.0.1:%d" % self.port
+        self.origin = "%s://%s" % ("https" if certs else "http", self.host)
+        if certs:
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(certs["server.pem"], certs["server.key"])
+            self.server.socket = ctx.wrap_socket(self.server.socket, server_side=True)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         camplib.cleanup(self.close)
 
@@ -102,6 +111,20 @@ class Mock:
 
     def serve(self, path, route):
         self.routes[path] = route
+
+    def account(self, name, key):
+        """Serves name@HOST as Mastodon does: WebFinger (which must be
+        HTTPS) pointing at an actor document with key.  Returns the
+        WebFinger path, to count its GETs."""
+        actor = "%s/users/%s" % (self.origin, name)
+        finger = "/.well-known/webfinger?resource=acct:%s@%s" % (name, self.host)
+        jrd = {"subject": "acct:%s@%s" % (name, self.host),
+               "links": [{"rel": "self", "type": "application/activity+json",
+                          "href": actor}]}
+        self.serve(finger, (200, {"Content-Type": "application/jrd+json"},
+                            json.dumps(jrd).encode()))
+        self.serve("/users/" + name, actor_doc(actor, key, name=name))
+        return finger
 
     def redirect(self, path, to, status=302):
         self.routes[path] = (status, {"Location": to}, b"")

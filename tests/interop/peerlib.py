@@ -28,26 +28,7 @@ def node_ready():
                              "(it runs npm ci there)")
 
 
-def make_certs(d):
-    """A CA and a server certificate for 127.0.0.1, made with openssl."""
-    def run(*args):
-        subprocess.run(["openssl"] + list(args), cwd=d, check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-        "-keyout", "ca.key", "-out", "ca.pem", "-subj", "/CN=camp test CA",
-        "-addext", "basicConstraints=critical,CA:TRUE",
-        "-addext", "keyUsage=critical,keyCertSign,cRLSign")
-    run("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key",
-        "-out", "server.csr", "-subj", "/CN=127.0.0.1")
-    with open(os.path.join(d, "server.ext"), "w") as f:
-        f.write("basicConstraints=CA:FALSE\n"
-                "keyUsage=critical,digitalSignature,keyEncipherment\n"
-                "extendedKeyUsage=serverAuth\n"
-                "subjectAltName=IP:127.0.0.1,DNS:localhost\n")
-    run("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-        "-CAcreateserial", "-days", "2", "-out", "server.pem",
-        "-extfile", "server.ext")
-    return {k: os.path.join(d, k) for k in ("ca.pem", "server.pem", "server.key")}
+make_certs = camplib.make_certs  # a CA and a certificate for 127.0.0.1
 
 
 def start(argv, log, env=None):

@@ -210,7 +210,7 @@ static void test_host_is_ours(void **state)
 	struct config cfg = f->cfg;
 
 	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
-		struct fed fed = {f->camp->st, &cfg, cases[i].base, NULL};
+		struct fed fed = {.st = f->camp->st, .cfg = &cfg, .base = cases[i].base};
 		cfg.domain = (char *)cases[i].domain;
 		if (fed_host_is_ours(&fed, cases[i].host) != cases[i].ours)
 			fail_msg("Host %s with %s: expected %s", cases[i].host,
