@@ -182,6 +182,9 @@ int post_load_for(struct store *st, struct viewer *v, int64_t id, struct post *o
 /* timeline.c */
 /* Appends a post (moved, not copied) to a list. */
 void post_list_push(struct post_list *l, struct post *p);
+/* The SQL that finds a timeline's candidates (for the test that checks
+ * their query plans); NULL for an unknown kind. */
+const char *timeline_candidate_sql(enum timeline_kind k);
 
 /* post-write.c */
 /* Checks a post's text and content warning. */

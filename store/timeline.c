@@ -67,6 +67,11 @@ static const char *const candidate_sql[] = {
 		       " ORDER BY post_id DESC LIMIT ?3",
 };
 
+const char *timeline_candidate_sql(enum timeline_kind k)
+{
+	return (int)k >= 0 && k <= TL_HASHTAG ? candidate_sql[k] : NULL;
+}
+
 /* One batch of candidate ids. */
 static int timeline_candidates(struct store *st, struct viewer *v,
 			       const struct timeline_query *q, int64_t below,
