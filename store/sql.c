@@ -26,32 +26,17 @@ int store_dberr(struct store *st, const char *what)
 	return err_set(CAMP_EDB, "%s: %s", what, sqlite3_errmsg(st->db));
 }
 
-/* A cached statement for sql, reset and unbound; a private one (*owned)
- * when the cached one is still being read. */
-static int stmt_get(struct store *st, const char *what, const char *sql,
-		    sqlite3_stmt **out, int *owned)
+/* Where sql's statement is in the cache, or -1. */
+static int cache_find(const struct store *st, const char *sql)
 {
-	sqlite3_stmt *s;
-	int i;
+	for (int i = 0; i < st->ncache; i++)
+		if (st->cache[i].sql == sql)
+			return i;
+	return -1;
+}
 
-	*owned = 0;
-	for (i = 0; i < st->ncache && st->cache[i].sql != sql; i++)
-		;
-	if (i < st->ncache && !sqlite3_stmt_busy(st->cache[i].stmt)) {
-		sqlite3_reset(st->cache[i].stmt);
-		sqlite3_clear_bindings(st->cache[i].stmt);
-		*out = st->cache[i].stmt;
-		return 0;
-	}
-	if (sqlite3_prepare_v3(st->db, sql, -1,
-			       i < st->ncache ? 0 : SQLITE_PREPARE_PERSISTENT, &s,
-			       NULL) != SQLITE_OK)
-		return store_dberr(st, what);
-	if (i < st->ncache) {
-		*owned = 1;
-		*out = s;
-		return 0;
-	}
+static void cache_add(struct store *st, const char *sql, sqlite3_stmt *s)
+{
 	if (st->ncache == st->capcache) {
 		st->capcache = st->capcache ? st->capcache * 2 : 32;
 		st->cache = xrealloc(st->cache, sizeof *st->cache * (size_t)st->capcache);
@@ -59,7 +44,28 @@ static int stmt_get(struct store *st, const char *what, const char *sql,
 	st->cache[st->ncache].sql = sql;
 	st->cache[st->ncache].stmt = s;
 	st->ncache++;
-	*out = s;
+}
+
+/* A cached statement for sql, reset and unbound; a private one (*owned)
+ * when the cached one is still being read. */
+static int stmt_get(struct store *st, const char *what, const char *sql,
+		    sqlite3_stmt **out, int *owned)
+{
+	int i = cache_find(st, sql);
+
+	*owned = i >= 0;
+	if (i >= 0 && !sqlite3_stmt_busy(st->cache[i].stmt)) {
+		*out = st->cache[i].stmt;
+		*owned = 0;
+		sqlite3_reset(*out);
+		sqlite3_clear_bindings(*out);
+		return 0;
+	}
+	if (sqlite3_prepare_v3(st->db, sql, -1, *owned ? 0 : SQLITE_PREPARE_PERSISTENT,
+			       out, NULL) != SQLITE_OK)
+		return store_dberr(st, what);
+	if (!*owned)
+		cache_add(st, sql, *out);
 	return 0;
 }
 
