@@ -409,12 +409,11 @@ struct post_new {
 enum { POST_WIDENED = 1 /* a reply made wider than its camp-only parent */ };
 
 /* Creates a post in one transaction: validates (UTF-8, length in code
- * points, not empty), parses entities, picks the default visibility (a
- * reply to a camp-only post is camp-only; a reply never defaults wider
- * than its parent; else the author's default), records mentions and
- * tags, fans it out to home timelines, and notifies local members.  A
- * reply to a post the author may not see is refused.  Stores the new id
- * and POST_* flags. */
+ * points, not empty), parses entities, picks the default visibility (the
+ * author's default, or for a reply audience_reply_visibility()), records
+ * mentions and tags, fans it out to home timelines, and notifies local
+ * members.  A reply to a post the author may not see is refused.  Stores
+ * the new id and POST_* flags. */
 int post_create(struct store *st, const struct post_new *req, int64_t *id, int *flags);
 
 /* ---- post-edit.c: edits and deletes ---------------------------------- */
