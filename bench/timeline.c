@@ -272,8 +272,7 @@ static int member_sees(const struct gen *g, int m, const struct recent *p)
 
 static int remote_sees(const struct gen *g, int actor, const struct recent *p)
 {
-	return (p->vis == VIS_PUBLIC || p->vis == VIS_UNLISTED) &&
-	       !gen_blocked(g, actor, p->author);
+	return visibility_is_open(p->vis) && !gen_blocked(g, actor, p->author);
 }
 
 static int actor_sees(const struct gen *g, int actor, const struct recent *p)
@@ -586,7 +585,7 @@ static int gen_boost(struct gen *g, int actor)
 	int64_t id, t0;
 	char uri[96];
 
-	if (p == NULL || (p->vis != VIS_PUBLIC && p->vis != VIS_UNLISTED) ||
+	if (p == NULL || !visibility_is_open(p->vis) ||
 	    !pairset_add(&g->boosted, g->ids[actor], p->id))
 		return 0;
 	if (actor >= MEMBERS)

@@ -153,7 +153,7 @@ static int announce_of(struct build *b, int64_t boost_id, int64_t boosted_id,
 	*out = NULL;
 	if ((r = load_post(b, boosted_id, &p)) != 0)
 		goto out;
-	if (p.visibility != VIS_PUBLIC && p.visibility != VIS_UNLISTED) {
+	if (!visibility_is_open(p.visibility)) {
 		r = err_set(CAMP_EPERM, "only public and unlisted posts are boosted out");
 		post_free(&p);
 		goto out;

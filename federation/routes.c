@@ -340,7 +340,7 @@ static json_t *outbox_entry(struct route_ctx *c, const struct post *p)
 	const struct post *orig = p->boost_of ? p->boost_of : p;
 	json_t *note, *a;
 
-	if (orig->visibility != VIS_PUBLIC && orig->visibility != VIS_UNLISTED)
+	if (!visibility_is_open(orig->visibility))
 		return NULL;
 	if (p->boost_of) {
 		char *uri = orig->uri ? xstrdup(orig->uri) : fed_post_url(c->f, orig->id);
@@ -429,7 +429,7 @@ static int post_for_request(struct route_ctx *c, int64_t id, struct post *p)
 	}
 	r = post_get(c->f->st, v, id, p);
 	viewer_free(v);
-	if (r == 0 && (p->visibility == VIS_PUBLIC || p->visibility == VIS_UNLISTED))
+	if (r == 0 && visibility_is_open(p->visibility))
 		return 0;
 	if (r == 0)
 		post_free(p);

@@ -139,8 +139,7 @@ void render_post_text(struct cmd_ctx *ctx, const struct post *p, int depth)
 	buf_printf(&ctx->out, "%*s#%lld  ", pad, "", (long long)shown->id);
 	put_who(&ctx->out, &shown->author);
 	buf_printf(&ctx->out, "  %.10s %.5s  %s", when, when + 11,
-		   shown->visibility == VIS_CAMP ? "camp only"
-						 : visibility_name(shown->visibility));
+		   visibility_label(shown->visibility));
 	if (shown->edited_at)
 		buf_puts(&ctx->out, "  (edited)");
 	buf_putc(&ctx->out, '\n');

@@ -16,25 +16,6 @@
 #define DISPLAY_NAME_MAX 60 /* code points */
 #define BIO_MAX 160	    /* code points: a one-line intro */
 
-static const char *const visibility_names[VIS_COUNT] = {
-	"public", "unlisted", "followers", "direct", "camp", "neighborhood",
-};
-
-const char *visibility_name(enum visibility v)
-{
-	if ((int)v < 0 || v >= VIS_COUNT)
-		return NULL;
-	return visibility_names[v];
-}
-
-int visibility_parse(const char *name)
-{
-	for (int i = 0; i < VIS_COUNT; i++)
-		if (strcmp(name, visibility_names[i]) == 0)
-			return i;
-	return -1;
-}
-
 /* Names that mean something to ssh, to the camp or to other servers. */
 static const char *const reserved_names[] = {
 	"join",	 "root",     "admin",	"administrator", "camp",
@@ -88,63 +69,54 @@ void username_fold(const char *name, char *out, size_t outlen)
 	" default_visibility, created_at, suspended_at, suspend_reason," \
 	" coc_accepted_at, onboarded_at, welcome_note, deleted_at"
 
-static void account_from_row(sqlite3_stmt *s, struct account *a)
+static void account_from_row(const struct sql_cursor *c, struct account *a)
 {
-	a->id = sqlite3_column_int64(s, 0);
-	a->username = col_text(s, 1);
-	a->domain = col_text_or_null(s, 2);
-	a->display_name = col_text(s, 3);
-	a->bio = col_text(s, 4);
-	a->is_admin = sqlite3_column_int(s, 5);
-	a->locked = sqlite3_column_int(s, 6);
-	a->default_visibility = (enum visibility)sqlite3_column_int(s, 7);
-	a->created_at = sqlite3_column_int64(s, 8);
-	a->suspended_at = sqlite3_column_int64(s, 9);
-	a->suspend_reason = col_text(s, 10);
-	a->coc_accepted_at = sqlite3_column_int64(s, 11);
-	a->onboarded_at = sqlite3_column_int64(s, 12);
-	a->welcome_note = col_text(s, 13);
-	a->deleted_at = sqlite3_column_int64(s, 14);
+	a->id = col_int64(c, 0);
+	a->username = col_text(c, 1);
+	a->domain = col_text_or_null(c, 2);
+	a->display_name = col_text(c, 3);
+	a->bio = col_text(c, 4);
+	a->is_admin = col_int(c, 5);
+	a->locked = col_int(c, 6);
+	a->default_visibility = (enum visibility)col_int(c, 7);
+	a->created_at = col_int64(c, 8);
+	a->suspended_at = col_int64(c, 9);
+	a->suspend_reason = col_text(c, 10);
+	a->coc_accepted_at = col_int64(c, 11);
+	a->onboarded_at = col_int64(c, 12);
+	a->welcome_note = col_text(c, 13);
+	a->deleted_at = col_int64(c, 14);
 }
 
-/* Steps a prepared one-row account query into out. */
-static int account_fetch(struct store *st, sqlite3_stmt *s, struct account *out)
+/* Reads the one row of an account query opened on c into out;
+ * CAMP_ENOENT (no message) without a row. */
+static int account_fetch(struct sql_cursor *c, int r, struct account *out)
 {
-	int rc = sqlite3_step(s), r = 0;
-
 	memset(out, 0, sizeof *out);
-	if (rc == SQLITE_ROW)
-		account_from_row(s, out);
-	else if (rc == SQLITE_DONE)
-		r = err_set(CAMP_ENOENT, "no such account");
-	else
-		r = store_dberr(st, "reading an account");
-	return stmt_done(s, r);
+	if (r == 0)
+		account_from_row(c, out);
+	return sql_done(c, r);
 }
 
 int account_get(struct store *st, int64_t id, struct account *out)
 {
 	static const char sql[] = "SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE id = ?";
-	sqlite3_stmt *s;
-	int r;
+	struct sql_cursor c;
+	int r = sql_row(st, &c, "reading an account", sql, "i", id);
 
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	sqlite3_bind_int64(s, 1, id);
-	return account_fetch(st, s, out);
+	if ((r = account_fetch(&c, r, out)) == CAMP_ENOENT)
+		err_set(r, "no such account");
+	return r;
 }
 
 int account_get_member(struct store *st, const char *username, struct account *out)
 {
 	static const char sql[] = "SELECT " ACCOUNT_COLUMNS
 				  " FROM accounts WHERE username = ? AND domain IS NULL";
-	sqlite3_stmt *s;
-	int r;
+	struct sql_cursor c;
+	int r = sql_row(st, &c, "reading a member", sql, "t", username);
 
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	bind_text(s, 1, username);
-	if ((r = account_fetch(st, s, out)) == CAMP_ENOENT)
+	if ((r = account_fetch(&c, r, out)) == CAMP_ENOENT)
 		err_set(r, "no member called %s", username);
 	return r;
 }
@@ -166,7 +138,7 @@ int account_count_members(struct store *st, int64_t *count)
 		"SELECT count(*) FROM accounts WHERE domain IS NULL AND deleted_at = 0";
 
 	*count = 0;
-	return query_int64(st, sql, count, 0);
+	return sql_int64(st, "counting members", sql, count, "");
 }
 
 char *account_acct(const struct account *a)
@@ -209,44 +181,40 @@ static int profile_write(struct store *st, int64_t id, const char *display_name,
 		"END,"
 		" locked = CASE WHEN ?4 < 0 THEN locked ELSE ?4 END"
 		" WHERE id = ?5 AND domain IS NULL AND deleted_at = 0";
-	sqlite3_stmt *s;
 	int r;
 
-	if ((r = stmt_prep(st, sql, &s)) != 0)
+	if ((r = sql_exec(st, "saving the profile", sql, "ttddi", display_name, bio,
+			  default_visibility, locked, id)) != 0)
 		return r;
-	bind_text(s, 1, display_name);
-	bind_text(s, 2, bio);
-	sqlite3_bind_int(s, 3, default_visibility);
-	sqlite3_bind_int(s, 4, locked);
-	sqlite3_bind_int64(s, 5, id);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		r = store_dberr(st, "saving the profile");
-	else if (sqlite3_changes(store_db(st)) == 0)
-		r = err_set(CAMP_ENOENT, "no such member");
-	return stmt_done(s, r);
+	return sql_changes(st) == 0 ? err_set(CAMP_ENOENT, "no such member") : 0;
 }
 
 /* Saves a profile change and tells the remote followers (Update of the
- * Person), in one transaction. */
-static int profile_change(struct store *st, int64_t id, const char *display_name,
-			  const char *bio, int default_visibility, int locked)
+ * Person). */
+static int profile_change_tx(struct store *st, int64_t id, const char *display_name,
+			     const char *bio, int default_visibility, int locked)
 {
 	int64_t *recips = NULL;
 	int r, n = 0;
 
-	if ((r = store_begin(st)) != 0)
-		return r;
 	if ((r = profile_write(st, id, display_name, bio, default_visibility, locked)) ==
 		    0 &&
 	    (display_name || bio || locked >= 0) &&
 	    (r = remote_followers(st, id, 0, &recips, &n)) == 0)
 		r = outbox_add(st, OUTBOX_UPDATE_PERSON, id, 0, 0, NULL, 0, recips, n);
 	free(recips);
-	if (r != 0) {
-		store_rollback(st);
+	return r;
+}
+
+static int profile_change(struct store *st, int64_t id, const char *display_name,
+			  const char *bio, int default_visibility, int locked)
+{
+	int r;
+
+	if ((r = store_tx_begin(st, "saving the profile")) != 0)
 		return r;
-	}
-	return store_commit(st);
+	r = profile_change_tx(st, id, display_name, bio, default_visibility, locked);
+	return store_tx_end(st, r);
 }
 
 int account_update_profile(struct store *st, int64_t id, const char *display_name,
@@ -271,45 +239,31 @@ int account_set_locked(struct store *st, int64_t id, int locked)
 int account_counts(struct store *st, int64_t id, struct account_counts *c)
 {
 	static const char sql[] =
-		"SELECT (SELECT count(*) FROM follows WHERE target_id = ?1 AND state = "
-		"2),"
-		" (SELECT count(*) FROM follows WHERE follower_id = ?1 AND state = 2),"
-		" (SELECT count(*) FROM posts WHERE account_id = ?1 AND boost_of_id IS "
-		"NULL),"
-		" (SELECT count(*) FROM posts WHERE account_id = ?1 AND boost_of_id IS "
-		"NULL"
-		"  AND visibility IN (0, 1))";
-	sqlite3_stmt *s;
+		"SELECT (SELECT count(*) FROM follows WHERE target_id = ?1"
+		"  AND state = " SQL_FOLLOW_ACCEPTED "),"
+		" (SELECT count(*) FROM follows WHERE follower_id = ?1"
+		"  AND state = " SQL_FOLLOW_ACCEPTED "),"
+		" (SELECT count(*) FROM posts WHERE account_id = ?1"
+		"  AND boost_of_id IS NULL),"
+		" (SELECT count(*) FROM posts WHERE account_id = ?1"
+		"  AND boost_of_id IS NULL AND visibility IN " SQL_VIS_OPEN ")";
+	struct sql_cursor cur;
 	int r;
 
 	memset(c, 0, sizeof *c);
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	sqlite3_bind_int64(s, 1, id);
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		c->followers = sqlite3_column_int64(s, 0);
-		c->following = sqlite3_column_int64(s, 1);
-		c->posts = sqlite3_column_int64(s, 2);
-		c->public_posts = sqlite3_column_int64(s, 3);
-	} else {
-		r = store_dberr(st, "counting");
+	if ((r = sql_row(st, &cur, "counting posts and follows", sql, "i", id)) == 0) {
+		c->followers = col_int64(&cur, 0);
+		c->following = col_int64(&cur, 1);
+		c->posts = col_int64(&cur, 2);
+		c->public_posts = col_int64(&cur, 3);
 	}
-	return stmt_done(s, r);
+	return sql_done(&cur, r);
 }
 
 /* Sets one timestamp column of a member to now. */
 static int account_stamp(struct store *st, const char *sql, int64_t id)
 {
-	sqlite3_stmt *s;
-	int r;
-
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	sqlite3_bind_int64(s, 1, now_s());
-	sqlite3_bind_int64(s, 2, id);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		r = store_dberr(st, "saving the account");
-	return stmt_done(s, r);
+	return sql_exec(st, "saving the account", sql, "ii", now_s(), id);
 }
 
 int account_set_coc_accepted(struct store *st, int64_t id)
@@ -348,35 +302,29 @@ int account_brief_get(struct store *st, int64_t id, struct account_brief *b)
 {
 	static const char sql[] =
 		"SELECT username, domain, display_name, uri FROM accounts WHERE id = ?";
-	sqlite3_stmt *s;
-	int r, rc;
+	struct sql_cursor c;
+	int r;
 
 	memset(b, 0, sizeof *b);
 	if (id == 0)
 		return 0;
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	sqlite3_bind_int64(s, 1, id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
+	if ((r = sql_row(st, &c, "reading an account", sql, "i", id)) == 0) {
 		b->id = id;
-		b->username = col_text(s, 0);
-		b->domain = col_text_or_null(s, 1);
-		b->display_name = col_text(s, 2);
-		b->uri = col_text_or_null(s, 3);
-	} else if (rc == SQLITE_DONE) {
-		r = err_set(CAMP_ENOENT, "no such account");
-	} else {
-		r = store_dberr(st, "reading an account");
+		b->username = col_text(&c, 0);
+		b->domain = col_text_or_null(&c, 1);
+		b->display_name = col_text(&c, 2);
+		b->uri = col_text_or_null(&c, 3);
+	} else if (r == CAMP_ENOENT) {
+		err_set(r, "no such account");
 	}
-	return stmt_done(s, r);
+	return sql_done(&c, r);
 }
 
 int account_is_member(struct store *st, int64_t id)
 {
-	static const char sql[] = "SELECT domain IS NULL FROM accounts WHERE id = ?1";
+	static const char sql[] = "SELECT domain IS NULL FROM accounts WHERE id = ?";
 	int64_t member = 0;
-	int r = query_int64(st, sql, &member, 1, id);
+	int r = sql_int64(st, "reading an account", sql, &member, "i", id);
 
 	if (r == CAMP_ENOENT)
 		return err_set(CAMP_ENOENT, "no such account");
@@ -389,24 +337,23 @@ int account_find(struct store *st, const char *acct, const char *local_domain,
 	static const char sql[] = "SELECT " ACCOUNT_COLUMNS
 				  " FROM accounts WHERE username = ? AND domain = ?";
 	const char *at;
-	sqlite3_stmt *s;
+	struct sql_cursor c;
+	char *name;
 	int r;
 
 	memset(out, 0, sizeof *out);
 	if (acct[0] == '@')
 		acct++;
 	at = strchr(acct, '@');
+	name = at ? xstrndup(acct, (size_t)(at - acct)) : xstrdup(acct);
 	if (at == NULL || (local_domain && strcasecmp(at + 1, local_domain) == 0)) {
-		char *name = at ? xstrndup(acct, (size_t)(at - acct)) : xstrdup(acct);
 		r = account_get_member(st, name, out);
 		free(name);
 		return r;
 	}
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	sqlite3_bind_text(s, 1, acct, (int)(at - acct), SQLITE_TRANSIENT);
-	bind_text(s, 2, at + 1);
-	if ((r = account_fetch(st, s, out)) == CAMP_ENOENT)
+	r = sql_row(st, &c, "looking up an account", sql, "tt", name, at + 1);
+	free(name);
+	if ((r = account_fetch(&c, r, out)) == CAMP_ENOENT)
 		err_set(r, "no known account %s", acct);
 	return r;
 }
@@ -435,10 +382,11 @@ static int remote_text(const char *what, const char *v, size_t max, char **out)
  * over the row (follows, keys) of another with the same name. */
 static int remote_lookup(struct store *st, const char *uri, int64_t *id)
 {
+	static const char sql[] = "SELECT id FROM accounts WHERE uri = ?";
 	int r;
 
 	*id = 0;
-	r = query_text_int64(st, "SELECT id FROM accounts WHERE uri = ?1", uri, id);
+	r = sql_int64(st, "looking up a remote account", sql, id, "t", uri);
 	return r == CAMP_ENOENT ? 0 : r;
 }
 
@@ -452,33 +400,21 @@ static int remote_write(struct store *st, int64_t id, const char *uri,
 	static const char upd[] =
 		"UPDATE accounts SET username = ?, domain = ?, display_name = ?, bio = ?,"
 		" locked = ?, uri = ? WHERE id = ?";
-	sqlite3_stmt *s;
+	static const char what[] = "saving a remote account";
 	int r;
 
-	if ((r = stmt_prep(st, id ? upd : ins, &s)) != 0)
-		return r;
-	bind_text(s, 1, username);
-	bind_text(s, 2, domain);
-	bind_text(s, 3, name);
-	bind_text(s, 4, bio);
-	sqlite3_bind_int(s, 5, locked ? 1 : 0);
-	if (id) {
-		bind_text(s, 6, uri);
-		sqlite3_bind_int64(s, 7, id);
-	} else {
-		sqlite3_bind_int64(s, 6, now_s());
-		bind_text(s, 7, uri);
-	}
-	if (sqlite3_step(s) != SQLITE_DONE)
-		r = sqlite3_extended_errcode(store_db(st)) == SQLITE_CONSTRAINT_UNIQUE
-			    ? err_set(CAMP_EEXIST,
-				      "another actor on %s already goes by %s; refusing "
-				      "%s",
-				      domain, username, uri)
-			    : store_dberr(st, "saving a remote account");
+	if (id)
+		r = sql_exec(st, what, upd, "ttttdti", username, domain, name, bio,
+			     locked ? 1 : 0, uri, id);
 	else
-		*out = id ? id : sqlite3_last_insert_rowid(store_db(st));
-	return stmt_done(s, r);
+		r = sql_exec(st, what, ins, "ttttdit", username, domain, name, bio,
+			     locked ? 1 : 0, now_s(), uri);
+	if (r == CAMP_EEXIST)
+		return err_set(r, "another actor on %s already goes by %s; refusing %s",
+			       domain, username, uri);
+	if (r == 0)
+		*out = id ? id : sql_last_id(st);
+	return r;
 }
 
 int account_upsert_remote(struct store *st, const char *uri, const char *username,
@@ -500,14 +436,11 @@ int account_upsert_remote(struct store *st, const char *uri, const char *usernam
 	    (r = remote_text("summary", bio, 5000, &about)) != 0 ||
 	    (r = remote_text("username", username, 100, &user)) != 0)
 		goto out;
-	if ((r = store_begin(st)) != 0)
+	if ((r = store_tx_begin(st, "saving a remote account")) != 0)
 		goto out;
 	if ((r = remote_lookup(st, uri, &found)) == 0)
 		r = remote_write(st, found, uri, user, dom, name, about, locked, id);
-	if (r == 0)
-		r = store_commit(st);
-	else
-		store_rollback(st);
+	r = store_tx_end(st, r);
 out:
 	free(name);
 	free(about);
@@ -533,61 +466,42 @@ static int member_clear(struct store *st, int64_t id)
 		("UPDATE accounts SET display_name = '', bio = '', welcome_note = '',"
 		 " deleted_at = strftime('%s', 'now') WHERE id = ?1"),
 	};
-	sqlite3_stmt *s;
-	int r;
+	int r = 0;
 
-	for (size_t i = 0; i < ARRAY_LEN(sqls); i++) {
-		if ((r = stmt_prep(st, sqls[i], &s)) != 0)
-			return r;
-		sqlite3_bind_int64(s, 1, id);
-		if (sqlite3_step(s) != SQLITE_DONE)
-			r = store_dberr(st, "deleting the account");
-		stmt_done(s, 0);
-		if (r != 0)
-			return r;
-	}
-	return 0;
+	for (size_t i = 0; i < ARRAY_LEN(sqls) && r == 0; i++)
+		r = sql_exec(st, "deleting the account", sqls[i], "i", id);
+	return r;
 }
 
 static int remote_forget(struct store *st, int64_t id)
 {
 	static const char sql[] = "DELETE FROM accounts WHERE id = ?";
-	sqlite3_stmt *s;
-	int r;
 
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	sqlite3_bind_int64(s, 1, id);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		r = store_dberr(st, "deleting the account");
-	return stmt_done(s, r);
+	return sql_exec(st, "forgetting the remote account", sql, "i", id);
+}
+
+/* Tells the remote servers that knew a member, then clears the member. */
+static int member_leave(struct store *st, int64_t id)
+{
+	int64_t *recips = NULL;
+	int r, n = 0;
+
+	if ((r = remote_followers(st, id, 1, &recips, &n)) == 0 &&
+	    (r = outbox_add(st, OUTBOX_DELETE_PERSON, id, 0, 0, NULL, 0, recips, n)) == 0)
+		r = member_clear(st, id);
+	free(recips);
+	return r;
 }
 
 int account_delete(struct store *st, int64_t id)
 {
-	int64_t *recips = NULL;
-	int r, n = 0, member;
+	int r, member;
 
-	if ((r = store_begin(st)) != 0)
+	if ((r = store_tx_begin(st, "deleting the account")) != 0)
 		return r;
-	if ((member = account_is_member(st, id)) < 0) {
+	if ((member = account_is_member(st, id)) < 0)
 		r = member;
-		goto out;
-	}
-	if (member) {
-		/* Tell the remote servers that knew the member, then clear. */
-		if ((r = remote_followers(st, id, 1, &recips, &n)) == 0 &&
-		    (r = outbox_add(st, OUTBOX_DELETE_PERSON, id, 0, 0, NULL, 0, recips,
-				    n)) == 0)
-			r = member_clear(st, id);
-	} else {
-		r = remote_forget(st, id);
-	}
-out:
-	free(recips);
-	if (r != 0) {
-		store_rollback(st);
-		return r;
-	}
-	return store_commit(st);
+	else
+		r = member ? member_leave(st, id) : remote_forget(st, id);
+	return store_tx_end(st, r);
 }

@@ -7,8 +7,8 @@
  * A key id belongs to one actor at a time (a unique index): the actor
  * saved last with it, whose document federation/ fetched and checked,
  * takes it from any other.  Everything here is federation's bookkeeping;
- * it never decides who may see what, and it never stores a string it was not handed already
- * validated by federation/ (which checks UTF-8 and sizes first).
+ * it never decides who may see what, and it never stores a string that
+ * federation/ has not already validated (UTF-8 and sizes).
  */
 #include "store/store-private.h"
 
@@ -34,18 +34,10 @@ static int key_id_release(struct store *st, const struct remote_actor *a)
 {
 	static const char sql[] = "UPDATE fed_actors SET key_id = NULL, key_pem = NULL,"
 				  " fetched_at = 0 WHERE key_id = ? AND account_id <> ?";
-	sqlite3_stmt *s;
-	int r;
 
 	if (a->key_id == NULL)
 		return 0;
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	bind_text(s, 1, a->key_id);
-	sqlite3_bind_int64(s, 2, a->account_id);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		r = store_dberr(st, "saving a remote actor");
-	return stmt_done(s, r);
+	return sql_exec(st, "saving a remote actor", sql, "ti", a->key_id, a->account_id);
 }
 
 int remote_actor_save(struct store *st, const struct remote_actor *a)
@@ -57,22 +49,13 @@ int remote_actor_save(struct store *st, const struct remote_actor *a)
 		" shared_inbox = excluded.shared_inbox, followers = excluded.followers,"
 		" url = excluded.url, key_id = excluded.key_id,"
 		" key_pem = excluded.key_pem, fetched_at = excluded.fetched_at";
-	sqlite3_stmt *s;
 	int r;
 
-	if ((r = key_id_release(st, a)) != 0 || (r = stmt_prep(st, sql, &s)) != 0)
+	if ((r = key_id_release(st, a)) != 0)
 		return r;
-	sqlite3_bind_int64(s, 1, a->account_id);
-	bind_text(s, 2, a->inbox);
-	bind_text(s, 3, a->shared_inbox);
-	bind_text(s, 4, a->followers);
-	bind_text(s, 5, a->url);
-	bind_text(s, 6, a->key_id);
-	bind_text(s, 7, a->key_pem);
-	sqlite3_bind_int64(s, 8, a->fetched_at);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		r = store_dberr(st, "saving a remote actor");
-	return stmt_done(s, r);
+	return sql_exec(st, "saving a remote actor", sql, "itttttti", a->account_id,
+			a->inbox, a->shared_inbox, a->followers, a->url, a->key_id,
+			a->key_pem, a->fetched_at);
 }
 
 #define ACTOR_COLUMNS                                                                 \
@@ -80,89 +63,59 @@ int remote_actor_save(struct store *st, const struct remote_actor *a)
 	" f.key_pem, f.fetched_at FROM fed_actors f JOIN accounts a ON a.id = "       \
 	"f.account_id"
 
-static int actor_fetch(struct store *st, sqlite3_stmt *s, struct remote_actor *out)
+/* Reads the one row of an actor query opened on c (sql_row returned r). */
+static int actor_fetch(struct sql_cursor *c, int r, struct remote_actor *out)
 {
-	int rc = sqlite3_step(s), r = 0;
-
 	memset(out, 0, sizeof *out);
-	if (rc == SQLITE_ROW) {
-		out->account_id = sqlite3_column_int64(s, 0);
-		out->uri = col_text(s, 1);
-		out->inbox = col_text(s, 2);
-		out->shared_inbox = col_text_or_null(s, 3);
-		out->followers = col_text_or_null(s, 4);
-		out->url = col_text_or_null(s, 5);
-		out->key_id = col_text_or_null(s, 6);
-		out->key_pem = col_text_or_null(s, 7);
-		out->fetched_at = sqlite3_column_int64(s, 8);
-	} else if (rc == SQLITE_DONE) {
-		r = err_set(CAMP_ENOENT, "unknown remote actor");
-	} else {
-		r = store_dberr(st, "reading a remote actor");
+	if (r == 0) {
+		out->account_id = col_int64(c, 0);
+		out->uri = col_text(c, 1);
+		out->inbox = col_text(c, 2);
+		out->shared_inbox = col_text_or_null(c, 3);
+		out->followers = col_text_or_null(c, 4);
+		out->url = col_text_or_null(c, 5);
+		out->key_id = col_text_or_null(c, 6);
+		out->key_pem = col_text_or_null(c, 7);
+		out->fetched_at = col_int64(c, 8);
+	} else if (r == CAMP_ENOENT) {
+		err_set(r, "unknown remote actor");
 	}
-	return stmt_done(s, r);
+	return sql_done(c, r);
 }
 
 int remote_actor_get(struct store *st, int64_t account_id, struct remote_actor *out)
 {
 	static const char sql[] = "SELECT " ACTOR_COLUMNS " WHERE f.account_id = ?";
-	sqlite3_stmt *s;
-	int r;
+	struct sql_cursor c;
 
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	sqlite3_bind_int64(s, 1, account_id);
-	return actor_fetch(st, s, out);
+	return actor_fetch(
+		&c, sql_row(st, &c, "reading a remote actor", sql, "i", account_id), out);
 }
 
 int remote_actor_by_uri(struct store *st, const char *uri, struct remote_actor *out)
 {
 	static const char sql[] = "SELECT " ACTOR_COLUMNS " WHERE a.uri = ?";
-	sqlite3_stmt *s;
-	int r;
+	struct sql_cursor c;
 
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	bind_text(s, 1, uri);
-	return actor_fetch(st, s, out);
+	return actor_fetch(&c, sql_row(st, &c, "reading a remote actor", sql, "t", uri),
+			   out);
 }
 
 int remote_actor_by_key(struct store *st, const char *key_id, struct remote_actor *out)
 {
 	static const char sql[] = "SELECT " ACTOR_COLUMNS " WHERE f.key_id = ?";
-	sqlite3_stmt *s;
-	int r;
+	struct sql_cursor c;
 
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	bind_text(s, 1, key_id);
-	return actor_fetch(st, s, out);
-}
-
-/* Steps a query whose one column is an id. */
-static int step_id(struct store *st, sqlite3_stmt *s, int64_t *id, const char *what)
-{
-	int rc = sqlite3_step(s), r = 0;
-
-	if (rc == SQLITE_ROW)
-		*id = sqlite3_column_int64(s, 0);
-	else if (rc == SQLITE_DONE)
-		r = err_set(CAMP_ENOENT, "no such %s", what);
-	else
-		r = store_dberr(st, "looking something up");
-	return stmt_done(s, r);
+	return actor_fetch(
+		&c, sql_row(st, &c, "reading a remote actor", sql, "t", key_id), out);
 }
 
 int account_id_by_uri(struct store *st, const char *uri, int64_t *id)
 {
 	static const char sql[] = "SELECT id FROM accounts WHERE uri = ?";
-	sqlite3_stmt *s;
-	int r;
+	int r = sql_int64(st, "looking up an account", sql, id, "t", uri);
 
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	bind_text(s, 1, uri);
-	return step_id(st, s, id, "account");
+	return r == CAMP_ENOENT ? err_set(r, "no such account") : r;
 }
 
 int member_key_get(struct store *st, int64_t account_id, const char *username,
@@ -170,24 +123,18 @@ int member_key_get(struct store *st, int64_t account_id, const char *username,
 {
 	static const char sql[] = "SELECT private_pem, public_pem FROM fed_member_keys"
 				  " WHERE account_id = ? AND username = ?";
-	sqlite3_stmt *s;
-	int r, rc;
+	struct sql_cursor c;
+	int r;
 
 	*private_pem = *public_pem = NULL;
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	sqlite3_bind_int64(s, 1, account_id);
-	bind_text(s, 2, username);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		*private_pem = col_text(s, 0);
-		*public_pem = col_text(s, 1);
-	} else if (rc == SQLITE_DONE) {
-		r = err_set(CAMP_ENOENT, "no key for %s yet", username);
-	} else {
-		r = store_dberr(st, "reading a key");
+	if ((r = sql_row(st, &c, "reading a key", sql, "it", account_id, username)) ==
+	    0) {
+		*private_pem = col_text(&c, 0);
+		*public_pem = col_text(&c, 1);
+	} else if (r == CAMP_ENOENT) {
+		err_set(r, "no key for %s yet", username);
 	}
-	return stmt_done(s, r);
+	return sql_done(&c, r);
 }
 
 int member_key_put(struct store *st, int64_t account_id, const char *username,
@@ -202,19 +149,10 @@ int member_key_put(struct store *st, int64_t account_id, const char *username,
 		" private_pem = excluded.private_pem, public_pem = excluded.public_pem,"
 		" created_at = excluded.created_at"
 		" WHERE fed_member_keys.username <> excluded.username";
-	sqlite3_stmt *s;
 	int r;
 
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	sqlite3_bind_int64(s, 1, account_id);
-	bind_text(s, 2, username);
-	bind_text(s, 3, *private_pem);
-	bind_text(s, 4, *public_pem);
-	sqlite3_bind_int64(s, 5, now_s());
-	if (sqlite3_step(s) != SQLITE_DONE)
-		r = store_dberr(st, "saving a key");
-	if ((r = stmt_done(s, r)) != 0)
+	if ((r = sql_exec(st, "saving a key", sql, "ittti", account_id, username,
+			  *private_pem, *public_pem, now_s())) != 0)
 		return r;
 	free(*private_pem);
 	free(*public_pem);
@@ -225,42 +163,22 @@ int member_key_username(struct store *st, int64_t account_id, char **username)
 {
 	static const char sql[] =
 		"SELECT username FROM fed_member_keys WHERE account_id = ?";
-	sqlite3_stmt *s;
-	int r, rc;
+	int r;
 
 	*username = NULL;
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	sqlite3_bind_int64(s, 1, account_id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*username = col_text(s, 0);
-	else if (rc == SQLITE_DONE)
-		r = err_set(CAMP_ENOENT, "no key for that account");
-	else
-		r = store_dberr(st, "reading a key");
-	return stmt_done(s, r);
+	r = sql_text(st, "reading a key", sql, username, "i", account_id);
+	return r == CAMP_ENOENT ? err_set(r, "no key for that account") : r;
 }
 
 int member_key_by_name(struct store *st, const char *username, char **private_pem)
 {
 	static const char sql[] = "SELECT private_pem FROM fed_member_keys"
 				  " WHERE username = ? ORDER BY created_at DESC LIMIT 1";
-	sqlite3_stmt *s;
-	int r, rc;
+	int r;
 
 	*private_pem = NULL;
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	bind_text(s, 1, username);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*private_pem = col_text(s, 0);
-	else if (rc == SQLITE_DONE)
-		r = err_set(CAMP_ENOENT, "no key for %s", username);
-	else
-		r = store_dberr(st, "reading a key");
-	return stmt_done(s, r);
+	r = sql_text(st, "reading a key", sql, private_pem, "t", username);
+	return r == CAMP_ENOENT ? err_set(r, "no key for %s", username) : r;
 }
 
 int follow_out_set(struct store *st, int64_t follower, int64_t target,
@@ -270,25 +188,18 @@ int follow_out_set(struct store *st, int64_t follower, int64_t target,
 		"INSERT INTO fed_follows_out(follower_id, target_id, activity_id)"
 		" VALUES (?, ?, ?) ON CONFLICT(follower_id, target_id)"
 		" DO UPDATE SET activity_id = excluded.activity_id";
-	sqlite3_stmt *s;
-	int r;
 
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	sqlite3_bind_int64(s, 1, follower);
-	sqlite3_bind_int64(s, 2, target);
-	bind_text(s, 3, activity_id);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		r = store_dberr(st, "saving a follow");
-	return stmt_done(s, r);
+	return sql_exec(st, "saving a follow", sql, "iit", follower, target, activity_id);
 }
 
 int follow_out_get(struct store *st, int64_t follower, int64_t target, char **activity_id)
 {
 	static const char sql[] = "SELECT activity_id FROM fed_follows_out"
-				  " WHERE follower_id = ?1 AND target_id = ?2";
-	int r = query_text2(st, sql, follower, target, activity_id);
+				  " WHERE follower_id = ? AND target_id = ?";
+	int r;
 
+	*activity_id = NULL;
+	r = sql_text(st, "reading a follow", sql, activity_id, "ii", follower, target);
 	return r == CAMP_ENOENT ? 0 : r;
 }
 
@@ -297,22 +208,16 @@ int follow_out_find(struct store *st, const char *activity_id, int64_t *follower
 {
 	static const char sql[] = "SELECT follower_id, target_id FROM fed_follows_out"
 				  " WHERE activity_id = ?";
-	sqlite3_stmt *s;
-	int r, rc;
+	struct sql_cursor c;
+	int r;
 
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	bind_text(s, 1, activity_id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		*follower = sqlite3_column_int64(s, 0);
-		*target = sqlite3_column_int64(s, 1);
-	} else if (rc == SQLITE_DONE) {
-		r = err_set(CAMP_ENOENT, "no such follow");
-	} else {
-		r = store_dberr(st, "reading a follow");
+	if ((r = sql_row(st, &c, "reading a follow", sql, "t", activity_id)) == 0) {
+		*follower = col_int64(&c, 0);
+		*target = col_int64(&c, 1);
+	} else if (r == CAMP_ENOENT) {
+		err_set(r, "no such follow");
 	}
-	return stmt_done(s, r);
+	return sql_done(&c, r);
 }
 
 int outbox_item_undone(struct store *st, const struct outbox_item *undo,
@@ -321,23 +226,10 @@ int outbox_item_undone(struct store *st, const struct outbox_item *undo,
 	static const char sql[] =
 		"SELECT id FROM outbox WHERE id < ? AND kind = ? AND actor_id = ?"
 		" AND object_post_id = ? AND target_id = ? ORDER BY id DESC LIMIT 1";
-	sqlite3_stmt *s;
-	int r, rc;
+	int r;
 
 	*id = 0;
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	sqlite3_bind_int64(s, 1, undo->id);
-	sqlite3_bind_int(s, 2, kind);
-	sqlite3_bind_int64(s, 3, undo->actor_id);
-	sqlite3_bind_int64(s, 4, undo->object_post_id);
-	sqlite3_bind_int64(s, 5, undo->target_id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*id = sqlite3_column_int64(s, 0);
-	else if (rc == SQLITE_DONE)
-		r = err_set(CAMP_ENOENT, "nothing sent for this undo to undo");
-	else
-		r = store_dberr(st, "reading the outbox");
-	return stmt_done(s, r);
+	r = sql_int64(st, "reading the outbox", sql, id, "idiii", undo->id, (int)kind,
+		      undo->actor_id, undo->object_post_id, undo->target_id);
+	return r == CAMP_ENOENT ? err_set(r, "nothing sent for this undo to undo") : r;
 }

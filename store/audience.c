@@ -1,8 +1,10 @@
 /*
  * audience.c: who may see what.  The one place that decides it.
  *
- * DESIGN §3 is implemented by audience_check() below and nowhere else:
- * every timeline, thread, notification, object fetch and delivery asks it
+ * DESIGN §3 is implemented here and nowhere else: the levels themselves
+ * (their names, their words, which are open to anyone), the level a
+ * reply starts at, who is blocked either way, and audience_check(), which
+ * every timeline, thread, notification, object fetch and delivery asks
  * (directly, or through audience_remote_recipients() for deliveries).  A
  * viewer is loaded once with its follows, blocks and mutes so that checking
  * a page of posts costs no more than a mention lookup per restricted post.
@@ -14,6 +16,78 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+/* ---- the levels -------------------------------------------------------- */
+
+/* One row per level: its name in commands and JSON, its words next to a
+ * post, and the line a picker explains it with (TUI.md). */
+static const struct {
+	const char *name, *label, *about;
+} levels[VIS_COUNT] = {
+	[VIS_PUBLIC] = {"public", "public", "anyone, shown in public timelines"},
+	[VIS_UNLISTED] = {"unlisted", "unlisted", "anyone, but not in public timelines"},
+	[VIS_FOLLOWERS] = {"followers", "followers",
+			   "your followers and people you mention"},
+	[VIS_DIRECT] = {"direct", "direct", "only the people you mention"},
+	[VIS_CAMP] = {"camp", "camp only",
+		      "only people on this camp; it never leaves the camp"},
+	[VIS_NEIGHBORHOOD] = {"neighborhood", "neighborhood",
+			      "this camp and the camps it trusts"},
+};
+
+static int level_valid(int v)
+{
+	return v >= 0 && v < VIS_COUNT;
+}
+
+const char *visibility_name(enum visibility v)
+{
+	return level_valid((int)v) ? levels[v].name : NULL;
+}
+
+int visibility_parse(const char *name)
+{
+	for (int i = 0; i < VIS_COUNT; i++)
+		if (strcmp(name, levels[i].name) == 0)
+			return i;
+	return -1;
+}
+
+const char *visibility_label(enum visibility v)
+{
+	return level_valid((int)v) ? levels[v].label : "?";
+}
+
+const char *visibility_about(enum visibility v)
+{
+	return level_valid((int)v) ? levels[v].about : "";
+}
+
+int visibility_is_open(enum visibility v)
+{
+	return v == VIS_PUBLIC || v == VIS_UNLISTED;
+}
+
+int audience_reply_visibility(int def, int parent)
+{
+	if (!level_valid(def) || !level_valid(parent))
+		return VIS_DIRECT;
+	switch (parent) {
+	case VIS_DIRECT:
+	case VIS_CAMP:
+		return parent;
+	case VIS_NEIGHBORHOOD:
+		return def == VIS_CAMP ? VIS_CAMP : VIS_NEIGHBORHOOD;
+	case VIS_FOLLOWERS:
+		return def == VIS_DIRECT ? VIS_DIRECT : VIS_FOLLOWERS;
+	case VIS_UNLISTED:
+		return def == VIS_PUBLIC ? VIS_UNLISTED : def;
+	default:
+		return def;
+	}
+}
+
+/* ---- viewers ------------------------------------------------------------ */
 
 enum viewer_kind { VIEWER_ANONYMOUS, VIEWER_MEMBER, VIEWER_REMOTE };
 
@@ -30,30 +104,52 @@ struct viewer {
 	int nmutes;
 };
 
+/* The accounts that block ?1 or that ?1 blocks: the one statement of
+ * "blocked either way". */
+static const char blocked_sql[] =
+	"SELECT target_id FROM blocks WHERE account_id = ?1"
+	" UNION SELECT account_id FROM blocks WHERE target_id = ?1";
+
+int blocks_either_way(struct store *st, int64_t id, int64_t **ids, int *n)
+{
+	int r = sql_ids(st, "reading blocks", blocked_sql, ids, n, "i", id);
+
+	if (r == 0)
+		*n = ids_sort_unique(*ids, *n);
+	return r;
+}
+
+int blocked_between(struct store *st, int64_t a, int64_t b, int *yes)
+{
+	int64_t *ids;
+	int n, r;
+
+	*yes = 0;
+	if ((r = blocks_either_way(st, a, &ids, &n)) != 0)
+		return r;
+	*yes = ids_contains(ids, n, b);
+	free(ids);
+	return 0;
+}
+
 /* Loads the sorted id sets a viewer needs. */
 static int viewer_load_sets(struct store *st, struct viewer *v)
 {
 	static const char following_sql[] =
-		"SELECT target_id FROM follows WHERE follower_id = ? AND state = 2";
-	static const char blocks_sql[] =
-		"SELECT target_id FROM blocks WHERE account_id = ?1"
-		" UNION SELECT account_id FROM blocks WHERE target_id = ?1";
+		"SELECT target_id FROM follows WHERE follower_id = ?"
+		" AND state = " SQL_FOLLOW_ACCEPTED;
 	static const char mutes_sql[] =
 		"SELECT target_id FROM mutes WHERE account_id = ?";
-	const char *sqls[] = {following_sql, blocks_sql, mutes_sql};
-	int64_t **sets[] = {&v->following, &v->blocks, &v->mutes};
-	int *counts[] = {&v->nfollowing, &v->nblocks, &v->nmutes};
-	sqlite3_stmt *s;
 	int r;
 
-	for (int i = 0; i < 3; i++) {
-		if ((r = stmt_prep(st, sqls[i], &s)) != 0)
-			return r;
-		sqlite3_bind_int64(s, 1, v->id);
-		if ((r = query_ids(st, s, sets[i], counts[i])) != 0)
-			return r;
-		*counts[i] = ids_sort_unique(*sets[i], *counts[i]);
-	}
+	if ((r = sql_ids(st, "reading whom the viewer follows", following_sql,
+			 &v->following, &v->nfollowing, "i", v->id)) != 0 ||
+	    (r = sql_ids(st, "reading the viewer's mutes", mutes_sql, &v->mutes,
+			 &v->nmutes, "i", v->id)) != 0 ||
+	    (r = blocks_either_way(st, v->id, &v->blocks, &v->nblocks)) != 0)
+		return r;
+	v->nfollowing = ids_sort_unique(v->following, v->nfollowing);
+	v->nmutes = ids_sort_unique(v->mutes, v->nmutes);
 	return 0;
 }
 
@@ -174,22 +270,12 @@ static int viewer_mentioned(struct store *st, const struct viewer *v, int64_t po
 {
 	static const char sql[] =
 		"SELECT 1 FROM mentions WHERE post_id = ? AND account_id = ?";
-	sqlite3_stmt *s;
-	int r, rc;
 
 	*yes = 0;
 	if (v->kind == VIEWER_ANONYMOUS)
 		return 0;
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	sqlite3_bind_int64(s, 1, post_id);
-	sqlite3_bind_int64(s, 2, v->id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*yes = 1;
-	else if (rc != SQLITE_DONE)
-		r = store_dberr(st, "checking who may see a post");
-	return stmt_done(s, r);
+	return sql_exists(st, "checking who may see a post", sql, yes, "ii", post_id,
+			  v->id);
 }
 
 /* The table of DESIGN §3 for one post, ignoring boosts. */
@@ -203,11 +289,11 @@ static int audience_check_one(struct store *st, struct viewer *v,
 	}
 	if (viewer_blocks(v, m->author_id))
 		return 0;
-	switch (m->visibility) {
-	case VIS_PUBLIC:
-	case VIS_UNLISTED:
+	if (visibility_is_open(m->visibility)) {
 		*yes = 1;
 		return 0;
+	}
+	switch (m->visibility) {
 	case VIS_FOLLOWERS:
 		if (ids_contains(v->following, v->nfollowing, m->author_id)) {
 			*yes = 1;
@@ -280,19 +366,11 @@ int audience_may_federate(struct store *st, int64_t post_id, int *yes)
 /* Removes from ids every account that blocks or is blocked by author. */
 static int drop_blocked(struct store *st, int64_t author, int64_t *ids, int *n)
 {
-	static const char sql[] =
-		"SELECT target_id FROM blocks WHERE account_id = ?1"
-		" UNION SELECT account_id FROM blocks WHERE target_id = ?1";
 	int64_t *blocked;
 	int nb, r, out = 0;
-	sqlite3_stmt *s;
 
-	if ((r = stmt_prep(st, sql, &s)) != 0)
+	if ((r = blocks_either_way(st, author, &blocked, &nb)) != 0)
 		return r;
-	sqlite3_bind_int64(s, 1, author);
-	if ((r = query_ids(st, s, &blocked, &nb)) != 0)
-		return r;
-	nb = ids_sort_unique(blocked, nb);
 	for (int i = 0; i < *n; i++)
 		if (!ids_contains(blocked, nb, ids[i]))
 			ids[out++] = ids[i];
@@ -301,17 +379,17 @@ static int drop_blocked(struct store *st, int64_t author, int64_t *ids, int *n)
 	return 0;
 }
 
-/* Appends the remote accounts that a query on one id returns. */
-static int add_ids(struct store *st, const char *sql, int64_t arg, int64_t **ids, int *n)
+/* Appends the remote accounts that a query binding fmt's one value (or
+ * none) returns. */
+static int add_ids(struct store *st, const char *sql, const char *fmt, int64_t arg,
+		   int64_t **ids, int *n)
 {
 	int64_t *more;
 	int nmore, r;
-	sqlite3_stmt *s;
 
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	sqlite3_bind_int64(s, 1, arg);
-	if ((r = query_ids(st, s, &more, &nmore)) != 0)
+	/* With an empty fmt, arg is passed and not read, as C allows. */
+	if ((r = sql_ids(st, "working out who a post goes to", sql, &more, &nmore, fmt,
+			 arg)) != 0)
 		return r;
 	for (int i = 0; i < nmore; i++)
 		ids_push(ids, n, more[i]);
@@ -321,17 +399,19 @@ static int add_ids(struct store *st, const char *sql, int64_t arg, int64_t **ids
 
 static const char remote_followers_sql[] =
 	"SELECT f.follower_id FROM follows f JOIN accounts a ON a.id = f.follower_id"
-	" WHERE f.target_id = ? AND f.state = 2 AND a.domain IS NOT NULL";
+	" WHERE f.target_id = ? AND f.state = " SQL_FOLLOW_ACCEPTED
+	" AND a.domain IS NOT NULL";
 static const char remote_following_sql[] =
 	"SELECT f.target_id FROM follows f JOIN accounts a ON a.id = f.target_id"
-	" WHERE f.follower_id = ? AND f.state = 2 AND a.domain IS NOT NULL";
+	" WHERE f.follower_id = ? AND f.state = " SQL_FOLLOW_ACCEPTED
+	" AND a.domain IS NOT NULL";
 static const char remote_mentions_sql[] =
 	"SELECT m.account_id FROM mentions m JOIN accounts a ON a.id = m.account_id"
 	" WHERE m.post_id = ? AND a.domain IS NOT NULL";
 /* Neighbor camps are reached through their instance actors. */
 static const char neighbor_actors_sql[] =
 	"SELECT a.id FROM neighbors n JOIN accounts a ON a.uri = n.actor_uri"
-	" WHERE n.state = 1 AND ?1 = ?1";
+	" WHERE n.state = " SQL_NEIGHBOR_AGREED;
 
 int remote_followers(struct store *st, int64_t member, int with_following, int64_t **ids,
 		     int *n)
@@ -340,9 +420,9 @@ int remote_followers(struct store *st, int64_t member, int with_following, int64
 
 	*ids = NULL;
 	*n = 0;
-	if ((r = add_ids(st, remote_followers_sql, member, ids, n)) == 0 &&
+	if ((r = add_ids(st, remote_followers_sql, "i", member, ids, n)) == 0 &&
 	    with_following)
-		r = add_ids(st, remote_following_sql, member, ids, n);
+		r = add_ids(st, remote_following_sql, "i", member, ids, n);
 	if (r != 0) {
 		free(*ids);
 		*ids = NULL;
@@ -366,14 +446,15 @@ int audience_remote_recipients(struct store *st, int64_t post_id, int64_t **ids,
 	case VIS_CAMP:
 		return 0; /* never, ever */
 	case VIS_NEIGHBORHOOD:
-		r = add_ids(st, neighbor_actors_sql, 0, ids, n);
+		r = add_ids(st, neighbor_actors_sql, "", 0, ids, n);
 		break;
 	case VIS_DIRECT:
-		r = add_ids(st, remote_mentions_sql, post_id, ids, n);
+		r = add_ids(st, remote_mentions_sql, "i", post_id, ids, n);
 		break;
 	default:
-		if ((r = add_ids(st, remote_followers_sql, m.author_id, ids, n)) == 0)
-			r = add_ids(st, remote_mentions_sql, post_id, ids, n);
+		if ((r = add_ids(st, remote_followers_sql, "i", m.author_id, ids, n)) ==
+		    0)
+			r = add_ids(st, remote_mentions_sql, "i", post_id, ids, n);
 		break;
 	}
 	if (r == 0 && m.boost_of_id) {
@@ -397,19 +478,24 @@ int audience_remote_recipients(struct store *st, int64_t post_id, int64_t **ids,
 
 int neighbors_list(struct store *st, char ***domains, int *n)
 {
-	static const char sql[] = "SELECT domain FROM neighbors WHERE state = 1";
-	sqlite3_stmt *s;
-	int r, rc;
+	static const char sql[] =
+		"SELECT domain FROM neighbors WHERE state = " SQL_NEIGHBOR_AGREED;
+	struct sql_cursor c;
+	int r;
 
 	*domains = NULL;
 	*n = 0;
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	sql_open(st, &c, "listing neighbor camps", sql, "");
+	while ((r = sql_next(&c)) > 0) {
 		*domains = xrealloc(*domains, sizeof **domains * (size_t)(*n + 1));
-		(*domains)[(*n)++] = col_text(s, 0);
+		(*domains)[(*n)++] = col_text(&c, 0);
 	}
-	if (rc != SQLITE_DONE)
-		r = store_dberr(st, "listing neighbor camps");
-	return stmt_done(s, r);
+	if (r < 0) {
+		for (int i = 0; i < *n; i++)
+			free((*domains)[i]);
+		free(*domains);
+		*domains = NULL;
+		*n = 0;
+	}
+	return sql_done(&c, r);
 }

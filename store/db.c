@@ -1,6 +1,6 @@
 /*
- * db.c: opening camp.db, migrating it, transactions, backups, and the
- * statement cache every other file of store/ uses.
+ * db.c: opening camp.db, migrating it, transactions and backups.  The
+ * statements themselves run through sql.c.
  *
  * Several processes open the same file at once (listener, sessions,
  * federation), so everything here assumes another writer may be active:
@@ -10,7 +10,6 @@
 #include "store/store-private.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -18,136 +17,77 @@
 
 #define BUSY_TIMEOUT_MS 10000
 
-struct cached_stmt {
-	const char *sql;
-	sqlite3_stmt *stmt;
-};
-
-struct store {
-	sqlite3 *db;
-	char *path;
-	int depth;  /* transaction nesting */
-	int doomed; /* an inner rollback happened */
-	struct cached_stmt *cache;
-	int ncache, capcache;
-};
-
 sqlite3 *store_db(struct store *st)
 {
 	return st->db;
 }
 
-int store_dberr(struct store *st, const char *what)
+/* Runs SQL text without parameters or rows, outside the statement cache:
+ * transaction control, pragmas, migrations. */
+static int db_run(struct store *st, const char *what, const char *sql)
 {
-	int code = sqlite3_extended_errcode(st->db);
-
-	if ((code & 0xff) == SQLITE_FULL)
-		return err_set(CAMP_EIO, "%s: the disk is full", what);
-	if ((code & 0xff) == SQLITE_BUSY)
-		return err_set(CAMP_EDB, "%s: the database is busy, try again", what);
-	return err_set(CAMP_EDB, "%s: %s", what, sqlite3_errmsg(st->db));
-}
-
-int stmt_prep(struct store *st, const char *sql, sqlite3_stmt **out)
-{
-	for (int i = 0; i < st->ncache; i++) {
-		if (st->cache[i].sql == sql) {
-			sqlite3_reset(st->cache[i].stmt);
-			sqlite3_clear_bindings(st->cache[i].stmt);
-			*out = st->cache[i].stmt;
-			return 0;
-		}
-	}
-	sqlite3_stmt *s;
-	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) !=
-	    SQLITE_OK)
-		return store_dberr(st, "preparing a query");
-	if (st->ncache == st->capcache) {
-		st->capcache = st->capcache ? st->capcache * 2 : 32;
-		st->cache = xrealloc(st->cache, sizeof *st->cache * (size_t)st->capcache);
-	}
-	st->cache[st->ncache].sql = sql;
-	st->cache[st->ncache].stmt = s;
-	st->ncache++;
-	*out = s;
+	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return store_dberr(st, what);
 	return 0;
 }
 
-int stmt_done(sqlite3_stmt *s, int r)
+int store_tx_begin(struct store *st, const char *what)
 {
-	sqlite3_reset(s);
+	int r;
+
+	if (st->depth++ > 0)
+		return 0;
+	st->doomed = 0;
+	st->what = what;
+	if ((r = db_run(st, what, "BEGIN IMMEDIATE")) != 0)
+		st->depth = 0;
 	return r;
 }
 
-int store_exec(struct store *st, const char *sql)
+/* Ends the outermost level: commits, or rolls back a doomed one. */
+static int tx_commit(struct store *st)
 {
-	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		return store_dberr(st, "updating the database");
-	return 0;
+	int r;
+
+	if (st->doomed) {
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		return err_set(CAMP_EDB, "%s: the change was rolled back", st->what);
+	}
+	if ((r = db_run(st, st->what, "COMMIT")) != 0)
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return r;
 }
 
-void bind_text(sqlite3_stmt *s, int i, const char *v)
+int store_tx_end(struct store *st, int r)
 {
-	if (v)
-		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(s, i);
-}
-
-char *col_text(sqlite3_stmt *s, int i)
-{
-	const unsigned char *t = sqlite3_column_text(s, i);
-
-	return xstrdup(t ? (const char *)t : "");
-}
-
-char *col_text_or_null(sqlite3_stmt *s, int i)
-{
-	const unsigned char *t = sqlite3_column_text(s, i);
-
-	return t ? xstrdup((const char *)t) : NULL;
+	if (st->depth <= 0)
+		fatal("store_tx_end without store_tx_begin");
+	if (--st->depth > 0) {
+		if (r != 0)
+			st->doomed = 1;
+		return r;
+	}
+	if (r == 0)
+		return tx_commit(st);
+	/* Keep the caller's error message: ROLLBACK has nothing to add. */
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return r;
 }
 
 int store_begin(struct store *st)
 {
-	if (st->depth++ > 0)
-		return 0;
-	st->doomed = 0;
-	if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
-		st->depth = 0;
-		return store_dberr(st, "starting a transaction");
-	}
-	return 0;
+	return store_tx_begin(st, "saving the change");
 }
 
 int store_commit(struct store *st)
 {
-	if (st->depth <= 0)
-		fatal("store_commit without store_begin");
-	if (--st->depth > 0)
-		return 0;
-	if (st->doomed) {
-		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-		return err_set(CAMP_EDB, "the change was rolled back");
-	}
-	if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-		int r = store_dberr(st, "saving the change");
-		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-		return r;
-	}
-	return 0;
+	return store_tx_end(st, 0);
 }
 
 void store_rollback(struct store *st)
 {
-	if (st->depth <= 0)
-		fatal("store_rollback without store_begin");
-	if (--st->depth > 0) {
-		st->doomed = 1;
-		return;
-	}
-	/* Keep the caller's error message: ROLLBACK has nothing to add. */
-	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	/* Any error code will do: only its being one matters here. */
+	store_tx_end(st, CAMP_EDB);
 }
 
 int store_schema_latest(void)
@@ -157,27 +97,19 @@ int store_schema_latest(void)
 
 int store_schema_version(struct store *st)
 {
-	sqlite3_stmt *s;
-	int v = -1;
+	static const char sql[] = "PRAGMA user_version";
+	int64_t v = -1;
 
-	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
-		return -1;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int(s, 0);
-	sqlite3_finalize(s);
-	return v;
+	return sql_int64(st, "reading the schema version", sql, &v, "") == 0 ? (int)v
+									     : -1;
 }
 
 int64_t store_data_version(struct store *st)
 {
-	sqlite3_stmt *s;
+	static const char sql[] = "PRAGMA data_version";
 	int64_t v = -1;
 
-	if (stmt_prep(st, "PRAGMA data_version", &s) != 0)
-		return -1;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int64(s, 0);
-	return stmt_done(s, 0) == 0 ? v : -1;
+	return sql_int64(st, "polling the database", sql, &v, "") == 0 ? v : -1;
 }
 
 /* Copies the database before a migration touches it.  Names the copy
@@ -204,6 +136,7 @@ static int store_backup_before_migration(struct store *st, int from)
  * migrated in the meantime). */
 static int store_migrate(struct store *st, int upto)
 {
+	static const char what[] = "migrating the database";
 	int v = store_schema_version(st), r;
 
 	if (v < 0)
@@ -217,50 +150,34 @@ static int store_migrate(struct store *st, int upto)
 		return 0;
 	if (v > 0 && (r = store_backup_before_migration(st, v)) != 0)
 		return r;
-	if ((r = store_begin(st)) != 0)
+	if ((r = store_tx_begin(st, what)) != 0)
 		return r;
-	v = store_schema_version(st);
-	for (; v < upto; v++) {
-		if (sqlite3_exec(st->db, store_migrations[v], NULL, NULL, NULL) !=
-		    SQLITE_OK) {
-			r = store_dberr(st, "migrating the database");
-			store_rollback(st);
-			return r;
-		}
+	for (v = store_schema_version(st); v < upto && r == 0; v++) {
 		char *pragma = xasprintf("PRAGMA user_version = %d", v + 1);
-		int rc = sqlite3_exec(st->db, pragma, NULL, NULL, NULL);
+		if ((r = db_run(st, what, store_migrations[v])) == 0)
+			r = db_run(st, what, pragma);
 		free(pragma);
-		if (rc != SQLITE_OK) {
-			r = store_dberr(st, "migrating the database");
-			store_rollback(st);
-			return r;
-		}
 	}
-	return store_commit(st);
+	return store_tx_end(st, r);
 }
 
 static int store_configure(struct store *st)
 {
+	static const char wal[] = "PRAGMA journal_mode = WAL";
 	static const char pragmas[] = "PRAGMA foreign_keys = ON;"
 				      "PRAGMA synchronous = NORMAL;";
 	char *mode = NULL;
-	sqlite3_stmt *s;
+	int r;
 
 	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
-	if (sqlite3_prepare_v2(st->db, "PRAGMA journal_mode = WAL", -1, &s, NULL) !=
-	    SQLITE_OK)
-		return store_dberr(st, "opening the database");
-	if (sqlite3_step(s) == SQLITE_ROW)
-		mode = col_text(s, 0);
-	sqlite3_finalize(s);
-	if (mode == NULL || strcmp(mode, "wal") != 0) {
-		free(mode);
-		return store_dberr(st, "switching the database to WAL mode");
-	}
+	if ((r = sql_text(st, "opening the database", wal, &mode, "")) != 0 &&
+	    r != CAMP_ENOENT)
+		return r;
+	r = mode == NULL || strcmp(mode, "wal") != 0;
 	free(mode);
-	if (sqlite3_exec(st->db, pragmas, NULL, NULL, NULL) != SQLITE_OK)
-		return store_dberr(st, "opening the database");
-	return 0;
+	if (r)
+		return err_set(CAMP_EDB, "cannot switch %s to WAL mode", st->path);
+	return db_run(st, "opening the database", pragmas);
 }
 
 int store_open_upto(const char *path, int upto, struct store **out)
@@ -361,114 +278,4 @@ out:
 		unlink(tmp);
 	free(tmp);
 	return r;
-}
-
-int query_int64(struct store *st, const char *sql, int64_t *out, int nargs, ...)
-{
-	sqlite3_stmt *s;
-	va_list ap;
-	int r, rc;
-
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	va_start(ap, nargs);
-	for (int i = 1; i <= nargs; i++)
-		sqlite3_bind_int64(s, i, va_arg(ap, int64_t));
-	va_end(ap);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*out = sqlite3_column_int64(s, 0);
-	else if (rc == SQLITE_DONE)
-		r = CAMP_ENOENT; /* the caller says what was missing */
-	else
-		r = store_dberr(st, "reading the database");
-	return stmt_done(s, r);
-}
-
-int query_text_int64(struct store *st, const char *sql, const char *arg, int64_t *out)
-{
-	sqlite3_stmt *s;
-	int r, rc;
-
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	bind_text(s, 1, arg);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*out = sqlite3_column_int64(s, 0);
-	else if (rc == SQLITE_DONE)
-		r = CAMP_ENOENT;
-	else
-		r = store_dberr(st, "reading the database");
-	return stmt_done(s, r);
-}
-
-int query_text2(struct store *st, const char *sql, int64_t a, int64_t b, char **out)
-{
-	sqlite3_stmt *s;
-	int r, rc;
-
-	*out = NULL;
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	sqlite3_bind_int64(s, 1, a);
-	sqlite3_bind_int64(s, 2, b);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*out = col_text_or_null(s, 0);
-	else if (rc == SQLITE_DONE)
-		r = CAMP_ENOENT;
-	else
-		r = store_dberr(st, "reading the database");
-	return stmt_done(s, r);
-}
-
-int query_ids(struct store *st, sqlite3_stmt *s, int64_t **ids, int *n)
-{
-	int rc;
-
-	*ids = NULL;
-	*n = 0;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		ids_push(ids, n, sqlite3_column_int64(s, 0));
-	if (rc != SQLITE_DONE) {
-		free(*ids);
-		*ids = NULL;
-		*n = 0;
-		return stmt_done(s, store_dberr(st, "reading the database"));
-	}
-	return stmt_done(s, 0);
-}
-
-void ids_push(int64_t **ids, int *n, int64_t id)
-{
-	/* Grows at powers of two. */
-	if ((*n & (*n - 1)) == 0)
-		*ids = xrealloc(*ids, sizeof **ids * (size_t)(*n ? *n * 2 : 1));
-	(*ids)[(*n)++] = id;
-}
-
-static int ids_cmp(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-int ids_sort_unique(int64_t *ids, int n)
-{
-	int out = 0;
-
-	if (n == 0)
-		return 0;
-	qsort(ids, (size_t)n, sizeof *ids, ids_cmp);
-	for (int i = 0; i < n; i++)
-		if (out == 0 || ids[out - 1] != ids[i])
-			ids[out++] = ids[i];
-	return out;
-}
-
-int ids_contains(const int64_t *ids, int n, int64_t id)
-{
-	return n > 0 && bsearch(&id, ids, (size_t)n, sizeof *ids, ids_cmp) != NULL;
 }

@@ -48,6 +48,30 @@ static int conversation_people(struct store *st, const char *key, int64_t me,
 	return r;
 }
 
+/* The conversation behind a row of dm_conversations' query, with its
+ * latest message as v sees it; CAMP_ENOENT when v may not see it. */
+static int conversation_load(struct store *st, struct viewer *v, const char *key,
+			     int64_t last, struct conversation *c)
+{
+	static const char count_sql[] =
+		"SELECT count(*) FROM posts WHERE conversation = ?"
+		" AND visibility = " SQL_VIS_DIRECT;
+	int64_t count = 0;
+	int r;
+
+	memset(c, 0, sizeof *c);
+	if ((r = sql_int64(st, "counting messages", count_sql, &count, "t", key)) != 0)
+		return r;
+	c->count = (int)count;
+	if ((r = conversation_people(st, key, viewer_account_id(v), c)) == 0 &&
+	    (r = post_get(st, v, last, &c->last)) == 0)
+		return 0;
+	for (int j = 0; j < c->nwith; j++)
+		account_brief_free(&c->with[j]);
+	free(c->with);
+	return r;
+}
+
 int dm_conversations(struct store *st, struct viewer *v, int limit,
 		     struct conversation_list *out)
 {
@@ -57,47 +81,30 @@ int dm_conversations(struct store *st, struct viewer *v, int limit,
 	static const char sql[] =
 		"SELECT conversation, last FROM (SELECT d.conversation,"
 		"  (SELECT max(id) FROM posts p WHERE p.conversation = d.conversation"
-		"   AND p.visibility = 3) AS last"
+		"   AND p.visibility = " SQL_VIS_DIRECT ") AS last"
 		"  FROM dm_members d WHERE d.account_id = ?1)"
 		" WHERE last IS NOT NULL ORDER BY last DESC LIMIT ?2";
-	static const char count_sql[] =
-		"SELECT count(*) FROM posts WHERE conversation = ?1 AND visibility = 3";
-	int64_t me = viewer_account_id(v);
-	sqlite3_stmt *s;
-	int r, rc;
+	struct sql_cursor c;
+	int r;
 
 	memset(out, 0, sizeof *out);
 	if (limit < 1 || limit > 200)
 		return err_set(CAMP_EINVAL, "a page has 1 to 200 conversations");
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	sqlite3_bind_int64(s, 1, me);
-	sqlite3_bind_int(s, 2, limit);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW && r == 0) {
-		struct conversation c;
-		int64_t last = sqlite3_column_int64(s, 1), count = 0;
-		const char *key = (const char *)sqlite3_column_text(s, 0);
-		memset(&c, 0, sizeof c);
-		if ((r = query_text_int64(st, count_sql, key, &count)) != 0)
-			break;
-		c.count = (int)count;
-		if ((r = conversation_people(st, key, me, &c)) == 0 &&
-		    (r = post_get(st, v, last, &c.last)) == 0) {
-			out->items = xrealloc(out->items,
-					      sizeof *out->items * (size_t)(out->n + 1));
-			out->items[out->n++] = c;
-			continue;
-		}
-		for (int j = 0; j < c.nwith; j++)
-			account_brief_free(&c.with[j]);
-		free(c.with);
+	sql_open(st, &c, "reading conversations", sql, "id", viewer_account_id(v), limit);
+	while ((r = sql_next(&c)) > 0) {
+		struct conversation conv;
+		char *key = col_text(&c, 0);
+		r = conversation_load(st, v, key, col_int64(&c, 1), &conv);
+		free(key);
 		if (r == CAMP_ENOENT)
-			r = 0; /* blocked since: leave it out */
+			continue; /* blocked since: leave it out */
+		if (r != 0)
+			break;
+		out->items =
+			xrealloc(out->items, sizeof *out->items * (size_t)(out->n + 1));
+		out->items[out->n++] = conv;
 	}
-	if (r == 0 && rc != SQLITE_DONE && rc != SQLITE_ROW)
-		r = store_dberr(st, "reading conversations");
-	stmt_done(s, 0);
-	if (r != 0)
+	if ((r = sql_done(&c, r)) != 0)
 		conversation_list_free(out);
 	return r;
 }
@@ -105,35 +112,27 @@ int dm_conversations(struct store *st, struct viewer *v, int limit,
 int dm_conversation_posts(struct store *st, struct viewer *v, int64_t post_id,
 			  int64_t max_id, int limit, struct post_list *out)
 {
-	static const char key_sql[] =
-		"SELECT conversation FROM posts WHERE id = ? AND visibility = 3";
-	static const char sql[] =
-		"SELECT id FROM posts WHERE conversation = ?"
-		" AND visibility = 3 AND id < ? ORDER BY id DESC LIMIT ?";
+	static const char key_sql[] = "SELECT conversation FROM posts WHERE id = ?"
+				      " AND visibility = " SQL_VIS_DIRECT;
+	static const char sql[] = "SELECT id FROM posts WHERE conversation = ?"
+				  " AND visibility = " SQL_VIS_DIRECT
+				  " AND id < ? ORDER BY id DESC LIMIT ?";
 	struct post p;
 	int64_t *ids = NULL;
 	char *key = NULL;
-	sqlite3_stmt *s;
 	int r, n = 0;
 
 	memset(out, 0, sizeof *out);
 	if ((r = post_get(st, v, post_id, &p)) != 0)
 		return r;
 	post_free(&p);
-	if ((r = stmt_prep(st, key_sql, &s)) != 0)
-		return r;
-	sqlite3_bind_int64(s, 1, post_id);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		key = col_text(s, 0);
-	stmt_done(s, 0);
-	if (key == NULL)
+	r = sql_text(st, "reading the conversation", key_sql, &key, "i", post_id);
+	if (r == CAMP_ENOENT || (r == 0 && key == NULL))
 		return err_set(CAMP_EINVAL, "not a direct message");
-	if ((r = stmt_prep(st, sql, &s)) == 0) {
-		bind_text(s, 1, key);
-		sqlite3_bind_int64(s, 2, max_id > 0 ? max_id : INT64_MAX);
-		sqlite3_bind_int(s, 3, limit);
-		r = query_ids(st, s, &ids, &n);
-	}
+	if (r != 0)
+		return r;
+	r = sql_ids(st, "reading the conversation", sql, &ids, &n, "tid", key,
+		    max_id > 0 ? max_id : INT64_MAX, limit);
 	free(key);
 	for (int i = 0; i < n && r == 0; i++) {
 		if ((r = post_get(st, v, ids[i], &p)) == 0)

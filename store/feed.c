@@ -20,40 +20,29 @@ static int feed_add(struct store *st, int64_t member, int64_t post_id)
 {
 	static const char sql[] =
 		"INSERT OR IGNORE INTO home_feed(account_id, post_id) VALUES (?, ?)";
-	sqlite3_stmt *s;
-	int r;
 
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	sqlite3_bind_int64(s, 1, member);
-	sqlite3_bind_int64(s, 2, post_id);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		r = store_dberr(st, "updating a home timeline");
-	return stmt_done(s, r);
+	return sql_exec(st, "updating a home timeline", sql, "ii", member, post_id);
 }
 
 int feed_fanout(struct store *st, const struct post_meta *m)
 {
 	/* Members who muted the author are left out (an unmute backfills). */
 	static const char sql[] =
-		"SELECT f.follower_id FROM follows f JOIN accounts a ON a.id = "
-		"f.follower_id"
-		" WHERE f.target_id = ?1 AND f.state = 2 AND a.domain IS NULL"
-		" AND NOT EXISTS (SELECT 1 FROM mutes u WHERE u.account_id = "
-		"f.follower_id"
-		"                 AND u.target_id = ?1)";
+		"SELECT f.follower_id FROM follows f JOIN accounts a"
+		" ON a.id = f.follower_id"
+		" WHERE f.target_id = ?1 AND f.state = " SQL_FOLLOW_ACCEPTED
+		" AND a.domain IS NULL"
+		" AND NOT EXISTS (SELECT 1 FROM mutes u WHERE u.account_id ="
+		" f.follower_id AND u.target_id = ?1)";
 	int64_t *members;
 	int n, r;
-	sqlite3_stmt *s;
 
 	if (m->visibility == VIS_DIRECT)
 		return 0;
 	if (m->local && (r = feed_add(st, m->author_id, m->id)) != 0)
 		return r;
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	sqlite3_bind_int64(s, 1, m->author_id);
-	if ((r = query_ids(st, s, &members, &n)) != 0)
+	if ((r = sql_ids(st, "updating home timelines", sql, &members, &n, "i",
+			 m->author_id)) != 0)
 		return r;
 	for (int i = 0; i < n && r == 0; i++)
 		r = feed_add(st, members[i], m->id);
@@ -65,10 +54,11 @@ int feed_backfill(struct store *st, int64_t member, int64_t author)
 {
 	static const char sql[] =
 		"INSERT OR IGNORE INTO home_feed(account_id, post_id)"
-		" SELECT ?1, id FROM posts WHERE account_id = ?2 AND visibility != 3"
-		" ORDER BY id DESC LIMIT ?3";
+		" SELECT ?1, id FROM posts WHERE account_id = ?2"
+		" AND visibility != " SQL_VIS_DIRECT " ORDER BY id DESC LIMIT ?3";
 
-	return exec3(st, sql, member, author, BACKFILL_POSTS);
+	return sql_exec(st, "updating a home timeline", sql, "iid", member, author,
+			BACKFILL_POSTS);
 }
 
 int feed_forget(struct store *st, int64_t member, int64_t author)
@@ -76,14 +66,6 @@ int feed_forget(struct store *st, int64_t member, int64_t author)
 	static const char sql[] =
 		"DELETE FROM home_feed WHERE account_id = ? AND post_id IN"
 		" (SELECT id FROM posts WHERE account_id = ?)";
-	sqlite3_stmt *s;
-	int r;
 
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	sqlite3_bind_int64(s, 1, member);
-	sqlite3_bind_int64(s, 2, author);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		r = store_dberr(st, "updating a home timeline");
-	return stmt_done(s, r);
+	return sql_exec(st, "updating a home timeline", sql, "ii", member, author);
 }

@@ -16,9 +16,9 @@ static int follow_state_get(struct store *st, int64_t follower, int64_t target,
 			    enum follow_state *state)
 {
 	static const char sql[] =
-		"SELECT state FROM follows WHERE follower_id = ?1 AND target_id = ?2";
+		"SELECT state FROM follows WHERE follower_id = ? AND target_id = ?";
 	int64_t v = FOLLOW_NONE;
-	int r = query_int64(st, sql, &v, 2, follower, target);
+	int r = sql_int64(st, "reading the follow", sql, &v, "ii", follower, target);
 
 	*state = (enum follow_state)v;
 	return r == CAMP_ENOENT ? 0 : r;
@@ -30,18 +30,6 @@ int follow_get(struct store *st, int64_t follower, int64_t target,
 	return follow_state_get(st, follower, target, state);
 }
 
-static int blocked_between(struct store *st, int64_t a, int64_t b, int *yes)
-{
-	static const char sql[] = "SELECT EXISTS(SELECT 1 FROM blocks WHERE (account_id "
-				  "= ?1 AND target_id = ?2)"
-				  " OR (account_id = ?2 AND target_id = ?1))";
-	int64_t v = 0;
-	int r = query_int64(st, sql, &v, 2, a, b);
-
-	*yes = (int)v;
-	return r;
-}
-
 static int follow_write(struct store *st, int64_t follower, int64_t target,
 			enum follow_state state, const char *uri)
 {
@@ -50,19 +38,17 @@ static int follow_write(struct store *st, int64_t follower, int64_t target,
 		" VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET state = "
 		"excluded.state,"
 		" uri = ifnull(excluded.uri, uri)";
-	sqlite3_stmt *s;
-	int r;
 
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	sqlite3_bind_int64(s, 1, follower);
-	sqlite3_bind_int64(s, 2, target);
-	sqlite3_bind_int(s, 3, state);
-	bind_text(s, 4, uri);
-	sqlite3_bind_int64(s, 5, now_s());
-	if (sqlite3_step(s) != SQLITE_DONE)
-		r = store_dberr(st, "saving the follow");
-	return stmt_done(s, r);
+	return sql_exec(st, "saving the follow", sql, "iidti", follower, target,
+			(int)state, uri, now_s());
+}
+
+static int follow_remove(struct store *st, int64_t follower, int64_t target)
+{
+	static const char sql[] =
+		"DELETE FROM follows WHERE follower_id = ? AND target_id = ?";
+
+	return sql_exec(st, "removing the follow", sql, "ii", follower, target);
 }
 
 /* Whether target approves followers by hand. */
@@ -141,21 +127,22 @@ int follow_request(struct store *st, int64_t follower, int64_t target, const cha
 	int r;
 
 	*state = FOLLOW_NONE;
-	if ((r = store_begin(st)) != 0)
+	if ((r = store_tx_begin(st, "saving the follow")) != 0)
 		return r;
-	if ((r = follow_request_tx(st, follower, target, uri, state)) != 0) {
-		store_rollback(st);
+	r = follow_request_tx(st, follower, target, uri, state);
+	if ((r = store_tx_end(st, r)) != 0)
 		*state = FOLLOW_NONE;
-		return r;
-	}
-	return store_commit(st);
+	return r;
 }
 
 int follow_uri(struct store *st, int64_t follower, int64_t target, char **uri)
 {
 	static const char sql[] =
-		"SELECT uri FROM follows WHERE follower_id = ?1 AND target_id = ?2";
-	int r = query_text2(st, sql, follower, target, uri);
+		"SELECT uri FROM follows WHERE follower_id = ? AND target_id = ?";
+	int r;
+
+	*uri = NULL;
+	r = sql_text(st, "reading the follow", sql, uri, "ii", follower, target);
 
 	return r == CAMP_ENOENT ? err_set(r, "no such follow") : r;
 }
@@ -185,9 +172,7 @@ static int follow_answer_tx(struct store *st, int64_t target, int64_t follower,
 			       1);
 	free(uri);
 	if (r == 0)
-		r = exec3(st,
-			  "DELETE FROM follows WHERE follower_id = ?1 AND target_id = ?2",
-			  follower, target, 0);
+		r = follow_remove(st, follower, target);
 	if (r == 0 && fm)
 		r = feed_forget(st, follower, target);
 	return r;
@@ -198,13 +183,11 @@ static int follow_answer(struct store *st, int64_t target, int64_t follower, int
 {
 	int r;
 
-	if ((r = store_begin(st)) != 0)
+	if ((r = store_tx_begin(st, accept ? "accepting the follow"
+					   : "rejecting the follow")) != 0)
 		return r;
-	if ((r = follow_answer_tx(st, target, follower, accept)) != 0) {
-		store_rollback(st);
-		return r;
-	}
-	return store_commit(st);
+	r = follow_answer_tx(st, target, follower, accept);
+	return store_tx_end(st, r);
 }
 
 int follow_accept(struct store *st, int64_t target, int64_t follower)
@@ -231,9 +214,7 @@ static int unfollow_tx(struct store *st, int64_t follower, int64_t target, int q
 	if (old == FOLLOW_NONE)
 		return quiet ? 0
 			     : err_set(CAMP_ENOENT, "you are not following this account");
-	if ((r = exec3(st,
-		       "DELETE FROM follows WHERE follower_id = ?1 AND target_id = ?2",
-		       follower, target, 0)) != 0)
+	if ((r = follow_remove(st, follower, target)) != 0)
 		return r;
 	if (fm && (r = feed_forget(st, follower, target)) != 0)
 		return r;
@@ -247,39 +228,43 @@ int unfollow(struct store *st, int64_t follower, int64_t target)
 {
 	int r;
 
-	if ((r = store_begin(st)) != 0)
+	if ((r = store_tx_begin(st, "removing the follow")) != 0)
 		return r;
-	if ((r = unfollow_tx(st, follower, target, 0)) != 0) {
-		store_rollback(st);
-		return r;
-	}
-	return store_commit(st);
+	r = unfollow_tx(st, follower, target, 0);
+	return store_tx_end(st, r);
 }
 
-/* Inserts or deletes a row of mutes or blocks. */
-static int relation_set(struct store *st, const char *table, int64_t a, int64_t b, int on)
-{
-	char *sql =
-		on ? xasprintf("INSERT OR IGNORE INTO %s(account_id, target_id,"
-			       " created_at) VALUES (?1, ?2, ?3)",
-			       table)
-		   : xasprintf("DELETE FROM %s WHERE account_id = ?1 AND target_id = ?2",
-			       table);
-	sqlite3_stmt *s;
-	int r = 0;
+/* The statements on the mutes and blocks tables, and what they do. */
+struct relation {
+	const char *add, *del, *has;
+	const char *adding, *removing;
+};
 
-	if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) != SQLITE_OK) {
-		free(sql);
-		return store_dberr(st, "saving the change");
-	}
-	free(sql);
-	sqlite3_bind_int64(s, 1, a);
-	sqlite3_bind_int64(s, 2, b);
-	sqlite3_bind_int64(s, 3, now_s());
-	if (sqlite3_step(s) != SQLITE_DONE)
-		r = store_dberr(st, "saving the change");
-	sqlite3_finalize(s);
-	return r;
+static const struct relation mutes = {
+	.add = "INSERT OR IGNORE INTO mutes(account_id, target_id, created_at)"
+	       " VALUES (?, ?, ?)",
+	.del = "DELETE FROM mutes WHERE account_id = ? AND target_id = ?",
+	.has = "SELECT 1 FROM mutes WHERE account_id = ? AND target_id = ?",
+	.adding = "saving the mute",
+	.removing = "removing the mute",
+};
+
+static const struct relation blocks = {
+	.add = "INSERT OR IGNORE INTO blocks(account_id, target_id, created_at)"
+	       " VALUES (?, ?, ?)",
+	.del = "DELETE FROM blocks WHERE account_id = ? AND target_id = ?",
+	.has = "SELECT 1 FROM blocks WHERE account_id = ? AND target_id = ?",
+	.adding = "saving the block",
+	.removing = "removing the block",
+};
+
+/* Inserts or deletes a row (a, b) of mutes or blocks. */
+static int relation_set(struct store *st, const struct relation *rel, int64_t a,
+			int64_t b, int on)
+{
+	if (on)
+		return sql_exec(st, rel->adding, rel->add, "iii", a, b, now_s());
+	return sql_exec(st, rel->removing, rel->del, "ii", a, b);
 }
 
 /* Checks that both accounts exist and differ. */
@@ -303,7 +288,7 @@ static int mute_tx(struct store *st, int64_t me, int64_t target, int on)
 	int r;
 
 	if ((r = relation_check(st, me, target)) != 0 ||
-	    (r = relation_set(st, "mutes", me, target, on)) != 0 ||
+	    (r = relation_set(st, &mutes, me, target, on)) != 0 ||
 	    account_is_member(st, me) != 1)
 		return r;
 	if (on)
@@ -317,13 +302,10 @@ int mute_set(struct store *st, int64_t account_id, int64_t target, int on)
 {
 	int r;
 
-	if ((r = store_begin(st)) != 0)
+	if ((r = store_tx_begin(st, on ? "saving the mute" : "removing the mute")) != 0)
 		return r;
-	if ((r = mute_tx(st, account_id, target, on)) != 0) {
-		store_rollback(st);
-		return r;
-	}
-	return store_commit(st);
+	r = mute_tx(st, account_id, target, on);
+	return store_tx_end(st, r);
 }
 
 static int block_tx(struct store *st, int64_t me, int64_t target, int on)
@@ -333,7 +315,7 @@ static int block_tx(struct store *st, int64_t me, int64_t target, int on)
 	enum outbox_kind kind = on ? OUTBOX_BLOCK : OUTBOX_UNDO_BLOCK;
 
 	if ((r = relation_check(st, me, target)) != 0 ||
-	    (r = relation_set(st, "blocks", me, target, on)) != 0)
+	    (r = relation_set(st, &blocks, me, target, on)) != 0)
 		return r;
 	if (on && ((r = unfollow_tx(st, me, target, 1)) != 0 ||
 		   (r = unfollow_tx(st, target, me, 1)) != 0))
@@ -347,80 +329,50 @@ int block_set(struct store *st, int64_t account_id, int64_t target, int on)
 {
 	int r;
 
-	if ((r = store_begin(st)) != 0)
+	if ((r = store_tx_begin(st, on ? "saving the block" : "removing the block")) != 0)
 		return r;
-	if ((r = block_tx(st, account_id, target, on)) != 0) {
-		store_rollback(st);
-		return r;
-	}
-	return store_commit(st);
-}
-
-/* 1 if a row (a, b) exists in the mutes or blocks table, 0 if not. */
-static int relation_has(struct store *st, const char *sql, int64_t a, int64_t b)
-{
-	int64_t v;
-	int r = query_int64(st, sql, &v, 2, a, b);
-
-	return r == CAMP_ENOENT ? 0 : r == 0 ? 1 : r;
+	r = block_tx(st, account_id, target, on);
+	return store_tx_end(st, r);
 }
 
 int relationship_get(struct store *st, int64_t me, int64_t other,
 		     struct relationship *rel)
 {
-	static const char mute_sql[] =
-		"SELECT 1 FROM mutes WHERE account_id = ?1 AND target_id = ?2";
-	static const char block_sql[] =
-		"SELECT 1 FROM blocks WHERE account_id = ?1 AND target_id = ?2";
+	static const char what[] = "reading how you relate";
 	int r;
 
 	memset(rel, 0, sizeof *rel);
 	if ((r = follow_state_get(st, me, other, &rel->following)) != 0 ||
-	    (r = follow_state_get(st, other, me, &rel->followed_by)) != 0)
+	    (r = follow_state_get(st, other, me, &rel->followed_by)) != 0 ||
+	    (r = sql_exists(st, what, mutes.has, &rel->muting, "ii", me, other)) != 0 ||
+	    (r = sql_exists(st, what, blocks.has, &rel->blocking, "ii", me, other)) != 0)
 		return r;
-	if ((rel->muting = relation_has(st, mute_sql, me, other)) < 0 ||
-	    (rel->blocking = relation_has(st, block_sql, me, other)) < 0 ||
-	    (rel->blocked_by = relation_has(st, block_sql, other, me)) < 0)
-		return CAMP_EDB;
-	return 0;
-}
-
-/* Lists the followers of target in a given state. */
-static int followers_in_state(struct store *st, int64_t target, int state, int64_t **ids,
-			      int *n)
-{
-	static const char sql[] =
-		"SELECT follower_id FROM follows WHERE target_id = ? AND state = ?"
-		" ORDER BY created_at";
-	sqlite3_stmt *s;
-	int r;
-
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	sqlite3_bind_int64(s, 1, target);
-	sqlite3_bind_int(s, 2, state);
-	return query_ids(st, s, ids, n);
+	return sql_exists(st, what, blocks.has, &rel->blocked_by, "ii", other, me);
 }
 
 int followers_list(struct store *st, int64_t target, int64_t **ids, int *n)
 {
-	return followers_in_state(st, target, FOLLOW_ACCEPTED, ids, n);
+	static const char sql[] =
+		"SELECT follower_id FROM follows WHERE target_id = ?"
+		" AND state = " SQL_FOLLOW_ACCEPTED " ORDER BY created_at";
+
+	return sql_ids(st, "listing followers", sql, ids, n, "i", target);
 }
 
 int follow_requests_list(struct store *st, int64_t target, int64_t **ids, int *n)
 {
-	return followers_in_state(st, target, FOLLOW_PENDING, ids, n);
+	static const char sql[] =
+		"SELECT follower_id FROM follows WHERE target_id = ?"
+		" AND state = " SQL_FOLLOW_PENDING " ORDER BY created_at";
+
+	return sql_ids(st, "listing follow requests", sql, ids, n, "i", target);
 }
 
 int following_list(struct store *st, int64_t follower, int64_t **ids, int *n)
 {
-	static const char sql[] = "SELECT target_id FROM follows WHERE follower_id = ?"
-				  " AND state = 2 ORDER BY created_at";
-	sqlite3_stmt *s;
-	int r;
+	static const char sql[] =
+		"SELECT target_id FROM follows WHERE follower_id = ?"
+		" AND state = " SQL_FOLLOW_ACCEPTED " ORDER BY created_at";
 
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	sqlite3_bind_int64(s, 1, follower);
-	return query_ids(st, s, ids, n);
+	return sql_ids(st, "listing follows", sql, ids, n, "i", follower);
 }

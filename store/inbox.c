@@ -17,22 +17,13 @@ int inbox_seen_add(struct store *st, const char *activity_id, const char *type,
 	static const char sql[] =
 		"INSERT OR IGNORE INTO fed_seen(activity_id, type, actor_id, object,"
 		" received_at) VALUES (?, ?, ?, ?, ?)";
-	sqlite3_stmt *s;
 	int r;
 
 	*seen = 0;
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	bind_text(s, 1, activity_id);
-	bind_text(s, 2, type);
-	sqlite3_bind_int64(s, 3, actor_id);
-	bind_text(s, 4, object ? object : "");
-	sqlite3_bind_int64(s, 5, now_s());
-	if (sqlite3_step(s) != SQLITE_DONE)
-		r = store_dberr(st, "recording an activity");
-	else
-		*seen = sqlite3_changes(store_db(st)) == 0;
-	return stmt_done(s, r);
+	if ((r = sql_exec(st, "recording an activity", sql, "ttiti", activity_id, type,
+			  actor_id, object ? object : "", now_s())) == 0)
+		*seen = sql_changes(st) == 0;
+	return r;
 }
 
 int inbox_seen_get(struct store *st, int64_t actor_id, const char *activity_id,
@@ -40,24 +31,18 @@ int inbox_seen_get(struct store *st, int64_t actor_id, const char *activity_id,
 {
 	static const char sql[] = "SELECT type, object FROM fed_seen"
 				  " WHERE actor_id = ? AND activity_id = ?";
-	sqlite3_stmt *s;
-	int r, rc;
+	struct sql_cursor c;
+	int r;
 
 	*type = *object = NULL;
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	sqlite3_bind_int64(s, 1, actor_id);
-	bind_text(s, 2, activity_id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		*type = col_text(s, 0);
-		*object = col_text(s, 1);
-	} else if (rc == SQLITE_DONE) {
-		r = err_set(CAMP_ENOENT, "activity never seen");
-	} else {
-		r = store_dberr(st, "reading an activity");
+	if ((r = sql_row(st, &c, "reading an activity", sql, "it", actor_id,
+			 activity_id)) == 0) {
+		*type = col_text(&c, 0);
+		*object = col_text(&c, 1);
+	} else if (r == CAMP_ENOENT) {
+		err_set(r, "activity never seen");
 	}
-	return stmt_done(s, r);
+	return sql_done(&c, r);
 }
 
 int fed_flag_add(struct store *st, const char *activity_id, int64_t reporter_id,
@@ -66,53 +51,24 @@ int fed_flag_add(struct store *st, const char *activity_id, int64_t reporter_id,
 	static const char sql[] =
 		"INSERT INTO fed_flags(activity_id, reporter_id, objects, content,"
 		" received_at) VALUES (?, ?, ?, ?, ?)";
-	sqlite3_stmt *s;
-	int r;
 
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	bind_text(s, 1, activity_id);
-	if (reporter_id)
-		sqlite3_bind_int64(s, 2, reporter_id);
-	else
-		sqlite3_bind_null(s, 2);
-	bind_text(s, 3, objects);
-	bind_text(s, 4, content ? content : "");
-	sqlite3_bind_int64(s, 5, now_s());
-	if (sqlite3_step(s) != SQLITE_DONE)
-		r = store_dberr(st, "keeping a report");
-	return stmt_done(s, r);
+	return sql_exec(st, "keeping a report", sql, "tztti", activity_id, reporter_id,
+			objects, content ? content : "", now_s());
 }
 
 int fed_flag_count(struct store *st, int64_t *n)
 {
 	static const char sql[] = "SELECT count(*) FROM fed_flags WHERE resolved_at = 0";
-	sqlite3_stmt *s;
-	int r;
 
 	*n = 0;
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		*n = sqlite3_column_int64(s, 0);
-	else
-		r = store_dberr(st, "counting reports");
-	return stmt_done(s, r);
+	return sql_int64(st, "counting reports", sql, n, "");
 }
 
 int fed_move_add(struct store *st, int64_t account_id, const char *target_uri)
 {
-	static const char sql[] = "INSERT INTO fed_moves(account_id, target_uri, "
-				  "received_at) VALUES (?, ?, ?)";
-	sqlite3_stmt *s;
-	int r;
+	static const char sql[] = "INSERT INTO fed_moves(account_id, target_uri,"
+				  " received_at) VALUES (?, ?, ?)";
 
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	sqlite3_bind_int64(s, 1, account_id);
-	bind_text(s, 2, target_uri);
-	sqlite3_bind_int64(s, 3, now_s());
-	if (sqlite3_step(s) != SQLITE_DONE)
-		r = store_dberr(st, "recording a move");
-	return stmt_done(s, r);
+	return sql_exec(st, "recording a move", sql, "iti", account_id, target_uri,
+			now_s());
 }

@@ -37,10 +37,8 @@ int invite_create(struct store *st, int64_t created_by, int is_admin, const char
 	static const char sql[] =
 		"INSERT INTO invites(code_hash, hint, is_admin, note, created_by,"
 		" created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
-	char plain[INVITE_CODE_LEN], hash[65];
-	sqlite3_stmt *s;
+	char plain[INVITE_CODE_LEN], hash[65], hint[5];
 	int64_t now = now_s();
-	int r;
 
 	if (note && !utf8_valid(note, strlen(note), NULL))
 		return err_set(CAMP_EINVAL, "the welcome note is not valid UTF-8");
@@ -49,19 +47,11 @@ int invite_create(struct store *st, int64_t created_by, int is_admin, const char
 	random_code(code, INVITE_CODE_GROUPS);
 	invite_normalize(code, plain, sizeof plain);
 	sha256_hex(plain, strlen(plain), hash);
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	bind_text(s, 1, hash);
-	sqlite3_bind_text(s, 2, plain, 4, SQLITE_TRANSIENT);
-	sqlite3_bind_int(s, 3, is_admin ? 1 : 0);
-	bind_text(s, 4, note ? note : "");
-	if (created_by > 0)
-		sqlite3_bind_int64(s, 5, created_by);
-	sqlite3_bind_int64(s, 6, now);
-	sqlite3_bind_int64(s, 7, expires_days ? now + expires_days * 86400LL : 0);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		r = store_dberr(st, "saving the invite");
-	return stmt_done(s, r);
+	snprintf(hint, sizeof hint, "%.4s", plain);
+	return sql_exec(st, "saving the invite", sql, "ttdtzii", hash, hint,
+			is_admin ? 1 : 0, note ? note : "",
+			created_by > 0 ? created_by : 0, now,
+			expires_days ? now + (int64_t)expires_days * 86400 : 0);
 }
 
 int invite_get(struct store *st, const char *code, struct invite *out)
@@ -71,33 +61,29 @@ int invite_get(struct store *st, const char *code, struct invite *out)
 		" expires_at, used_at, ifnull(used_by, 0) FROM invites WHERE code_hash = "
 		"?";
 	char plain[INVITE_CODE_LEN], hash[65];
-	sqlite3_stmt *s;
-	int r, rc;
+	struct sql_cursor c;
+	int r;
 
 	memset(out, 0, sizeof *out);
 	if ((r = invite_normalize(code, plain, sizeof plain)) != 0)
 		return r;
 	sha256_hex(plain, strlen(plain), hash);
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	bind_text(s, 1, hash);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		out->id = sqlite3_column_int64(s, 0);
-		snprintf(out->hint, sizeof out->hint, "%s", sqlite3_column_text(s, 1));
-		out->is_admin = sqlite3_column_int(s, 2);
-		out->note = col_text(s, 3);
-		out->created_by = sqlite3_column_int64(s, 4);
-		out->created_at = sqlite3_column_int64(s, 5);
-		out->expires_at = sqlite3_column_int64(s, 6);
-		out->used_at = sqlite3_column_int64(s, 7);
-		out->used_by = sqlite3_column_int64(s, 8);
-	} else if (rc == SQLITE_DONE) {
+	if ((r = sql_row(st, &c, "looking up the invite", sql, "t", hash)) == 0) {
+		char *hint = col_text(&c, 1);
+		out->id = col_int64(&c, 0);
+		snprintf(out->hint, sizeof out->hint, "%s", hint);
+		free(hint);
+		out->is_admin = col_int(&c, 2);
+		out->note = col_text(&c, 3);
+		out->created_by = col_int64(&c, 4);
+		out->created_at = col_int64(&c, 5);
+		out->expires_at = col_int64(&c, 6);
+		out->used_at = col_int64(&c, 7);
+		out->used_by = col_int64(&c, 8);
+	} else if (r == CAMP_ENOENT) {
 		r = err_set(CAMP_EINVAL, "this invite code is not valid");
-	} else {
-		r = store_dberr(st, "looking up the invite");
 	}
-	return stmt_done(s, r);
+	return sql_done(&c, r);
 }
 
 void invite_free(struct invite *inv)
@@ -158,72 +144,60 @@ static int join_insert_member(struct store *st, const struct join_request *req,
 		" coc_accepted_at, welcome_note) VALUES (?, ?, ?, ?, ?, ?)";
 	char name[32];
 	const char *display = req->display_name;
-	sqlite3_stmt *s;
 	int r;
 
 	username_fold(req->username, name, sizeof name);
 	if (display == NULL || display[0] == '\0')
 		display = name;
-	if ((r = account_check_display_name(display)) != 0)
+	if ((r = account_check_display_name(display)) != 0 ||
+	    (r = sql_exec(st, "creating the member", sql, "ttdiit", name, display,
+			  inv->is_admin, now_s(), req->accept_coc ? now_s() : 0,
+			  inv->note)) != 0)
 		return r;
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	bind_text(s, 1, name);
-	bind_text(s, 2, display);
-	sqlite3_bind_int(s, 3, inv->is_admin);
-	sqlite3_bind_int64(s, 4, now_s());
-	sqlite3_bind_int64(s, 5, req->accept_coc ? now_s() : 0);
-	bind_text(s, 6, inv->note);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		r = store_dberr(st, "creating the member");
-	else
-		*id = sqlite3_last_insert_rowid(store_db(st));
-	return stmt_done(s, r);
+	*id = sql_last_id(st);
+	return 0;
 }
 
 static int invite_spend(struct store *st, int64_t invite_id, int64_t member)
 {
 	static const char sql[] = "UPDATE invites SET used_at = ?, used_by = ?"
 				  " WHERE id = ? AND used_at = 0";
-	sqlite3_stmt *s;
 	int r;
 
-	if ((r = stmt_prep(st, sql, &s)) != 0)
+	if ((r = sql_exec(st, "spending the invite", sql, "iii", now_s(), member,
+			  invite_id)) != 0)
 		return r;
-	sqlite3_bind_int64(s, 1, now_s());
-	sqlite3_bind_int64(s, 2, member);
-	sqlite3_bind_int64(s, 3, invite_id);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		r = store_dberr(st, "spending the invite");
-	else if (sqlite3_changes(store_db(st)) != 1)
-		r = err_set(CAMP_EPERM, "this invite code has already been used");
-	return stmt_done(s, r);
+	if (sql_changes(st) != 1)
+		return err_set(CAMP_EPERM, "this invite code has already been used");
+	return 0;
+}
+
+/* Checks the invite and the request, then makes the member. */
+static int join_tx(struct store *st, const struct join_request *req, int64_t *id)
+{
+	struct invite inv;
+	int r;
+
+	if ((r = invite_get(st, req->code, &inv)) != 0)
+		return r;
+	if ((r = invite_usable(&inv)) == 0 && (r = join_check(st, req)) == 0 &&
+	    (r = join_insert_member(st, req, &inv, id)) == 0 &&
+	    (r = key_add(st, *id, req->key_type, req->key_base64, req->key_fingerprint,
+			 "")) == 0)
+		r = invite_spend(st, inv.id, *id);
+	invite_free(&inv);
+	return r;
 }
 
 int store_join(struct store *st, const struct join_request *req, int64_t *account_id)
 {
-	struct invite inv;
 	int64_t id = 0;
 	int r;
 
-	if ((r = store_begin(st)) != 0)
+	if ((r = store_tx_begin(st, "joining the camp")) != 0)
 		return r;
-	if ((r = invite_get(st, req->code, &inv)) != 0) {
-		store_rollback(st);
-		return r;
-	}
-	if ((r = invite_usable(&inv)) != 0 || (r = join_check(st, req)) != 0 ||
-	    (r = join_insert_member(st, req, &inv, &id)) != 0 ||
-	    (r = key_add(st, id, req->key_type, req->key_base64, req->key_fingerprint,
-			 "")) != 0 ||
-	    (r = invite_spend(st, inv.id, id)) != 0) {
-		invite_free(&inv);
-		store_rollback(st);
-		return r;
-	}
-	invite_free(&inv);
-	if ((r = store_commit(st)) != 0)
-		return r;
-	*account_id = id;
-	return 0;
+	r = join_tx(st, req, &id);
+	if ((r = store_tx_end(st, r)) == 0)
+		*account_id = id;
+	return r;
 }

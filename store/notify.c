@@ -23,46 +23,36 @@ const char *notification_kind_name(enum notification_kind k)
 	return kind_names[k];
 }
 
-/* Whether recipient wants to hear from `from` at all. */
+/* Whether recipient wants to hear from `from` at all: not muted, and no
+ * block either way. */
 static int notify_wanted(struct store *st, int64_t recipient, int64_t from, int *yes)
 {
-	static const char sql[] = "SELECT EXISTS(SELECT 1 FROM mutes WHERE account_id = "
-				  "?1 AND target_id = ?2)"
-				  " OR EXISTS(SELECT 1 FROM blocks WHERE account_id = ?1 "
-				  "AND target_id = ?2)"
-				  " OR EXISTS(SELECT 1 FROM blocks WHERE account_id = ?2 "
-				  "AND target_id = ?1)";
-	int64_t unwanted = 1;
-	int r = query_int64(st, sql, &unwanted, 2, recipient, from);
+	static const char muted_sql[] =
+		"SELECT 1 FROM mutes WHERE account_id = ? AND target_id = ?";
+	int r, muted, blocked;
 
-	*yes = r == 0 && !unwanted;
-	return r;
+	*yes = 0;
+	if ((r = sql_exists(st, "checking mutes", muted_sql, &muted, "ii", recipient,
+			    from)) != 0 ||
+	    (r = blocked_between(st, recipient, from, &blocked)) != 0)
+		return r;
+	*yes = !muted && !blocked;
+	return 0;
 }
 
 int notify(struct store *st, int64_t recipient, enum notification_kind kind, int64_t from,
 	   int64_t post_id)
 {
-	static const char sql[] = "INSERT INTO notifications(account_id, kind, from_id, "
-				  "post_id, created_at)"
-				  " VALUES (?, ?, ?, ?, ?)";
-	sqlite3_stmt *s;
+	static const char sql[] = "INSERT INTO notifications(account_id, kind, from_id,"
+				  " post_id, created_at) VALUES (?, ?, ?, ?, ?)";
 	int r, wanted, member;
 
 	if (recipient == from || (member = account_is_member(st, recipient)) <= 0)
 		return 0;
 	if ((r = notify_wanted(st, recipient, from, &wanted)) != 0 || !wanted)
 		return r;
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	sqlite3_bind_int64(s, 1, recipient);
-	sqlite3_bind_int(s, 2, kind);
-	sqlite3_bind_int64(s, 3, from);
-	if (post_id)
-		sqlite3_bind_int64(s, 4, post_id);
-	sqlite3_bind_int64(s, 5, now_s());
-	if (sqlite3_step(s) != SQLITE_DONE)
-		r = store_dberr(st, "saving a notification");
-	return stmt_done(s, r);
+	return sql_exec(st, "saving a notification", sql, "idizi", recipient, (int)kind,
+			from, post_id, now_s());
 }
 
 /* ---- reading notifications -------------------------------------------- */
@@ -96,18 +86,19 @@ static int notification_keep(struct store *st, struct viewer *v, int64_t from,
 	return r == CAMP_ENOENT ? 0 : r;
 }
 
-static int notification_fill(struct store *st, struct viewer *v, sqlite3_stmt *s,
-			     struct notification *n)
+/* Fills n from the current row (id, kind, from, post, created, read). */
+static int notification_fill(struct store *st, struct viewer *v,
+			     const struct sql_cursor *c, struct notification *n)
 {
-	int64_t post_id = sqlite3_column_int64(s, 3);
+	int64_t post_id = col_int64(c, 3);
 	int r;
 
 	memset(n, 0, sizeof *n);
-	n->id = sqlite3_column_int64(s, 0);
-	n->kind = (enum notification_kind)sqlite3_column_int(s, 1);
-	n->created_at = sqlite3_column_int64(s, 4);
-	n->unread = !sqlite3_column_int(s, 5);
-	if ((r = account_brief_get(st, sqlite3_column_int64(s, 2), &n->from)) != 0)
+	n->id = col_int64(c, 0);
+	n->kind = (enum notification_kind)col_int(c, 1);
+	n->created_at = col_int64(c, 4);
+	n->unread = !col_int(c, 5);
+	if ((r = account_brief_get(st, col_int64(c, 2), &n->from)) != 0)
 		return r;
 	if (post_id) {
 		n->post = xcalloc(1, sizeof *n->post);
@@ -127,33 +118,30 @@ int notifications_get(struct store *st, struct viewer *v, int64_t max_id, int li
 		"SELECT id, kind, from_id, ifnull(post_id, 0), created_at, read"
 		" FROM notifications WHERE account_id = ? AND id < ? ORDER BY id DESC "
 		"LIMIT ?";
-	sqlite3_stmt *s;
-	int r, rc = SQLITE_DONE, keep, scanned = 0;
+	struct sql_cursor c;
+	int r = 0, keep, scanned = 0;
 	int64_t last = 0;
 
 	memset(out, 0, sizeof *out);
 	if (limit < 1 || limit > 200)
 		return err_set(CAMP_EINVAL, "a page has 1 to 200 notifications");
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	sqlite3_bind_int64(s, 1, viewer_account_id(v));
-	sqlite3_bind_int64(s, 2, max_id > 0 ? max_id : INT64_MAX);
-	sqlite3_bind_int(s, 3, limit * 4);
-	while (out->n < limit && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		last = sqlite3_column_int64(s, 0);
+	sql_open(st, &c, "reading notifications", sql, "iid", viewer_account_id(v),
+		 max_id > 0 ? max_id : INT64_MAX, limit * 4);
+	while (out->n < limit && (r = sql_next(&c)) > 0) {
+		last = col_int64(&c, 0);
 		scanned++;
-		if ((r = notification_keep(st, v, sqlite3_column_int64(s, 2),
-					   sqlite3_column_int64(s, 3), &keep)) != 0)
+		if ((r = notification_keep(st, v, col_int64(&c, 2), col_int64(&c, 3),
+					   &keep)) != 0)
 			break;
 		if (!keep)
 			continue;
 		out->items =
 			xrealloc(out->items, sizeof *out->items * (size_t)(out->n + 1));
-		if ((r = notification_fill(st, v, s, &out->items[out->n])) != 0)
+		if ((r = notification_fill(st, v, &c, &out->items[out->n])) != 0)
 			break;
 		out->n++;
 	}
-	stmt_done(s, 0);
+	r = sql_done(&c, r);
 	/* Go on from the last row looked at, unless the rows ran out. */
 	if (r == 0 && (out->n == limit || scanned == limit * 4))
 		out->next_max_id = last;
@@ -166,26 +154,25 @@ int notifications_unread(struct store *st, struct viewer *v, int64_t *count)
 {
 	static const char sql[] = "SELECT from_id, ifnull(post_id, 0) FROM notifications"
 				  " WHERE account_id = ? AND read = 0";
-	sqlite3_stmt *s;
-	int r, rc, keep;
+	struct sql_cursor c;
+	int r, keep;
 
 	*count = 0;
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	sqlite3_bind_int64(s, 1, viewer_account_id(v));
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if ((r = notification_keep(st, v, sqlite3_column_int64(s, 0),
-					   sqlite3_column_int64(s, 1), &keep)) != 0)
+	sql_open(st, &c, "counting notifications", sql, "i", viewer_account_id(v));
+	while ((r = sql_next(&c)) > 0) {
+		if ((r = notification_keep(st, v, col_int64(&c, 0), col_int64(&c, 1),
+					   &keep)) != 0)
 			break;
 		*count += keep;
 	}
-	return stmt_done(s, r);
+	return sql_done(&c, r);
 }
 
 int notifications_mark_read(struct store *st, int64_t account_id, int64_t upto_id)
 {
-	return exec3(st,
-		     "UPDATE notifications SET read = 1 WHERE account_id = ?1"
-		     " AND id <= ?2 AND read = 0",
-		     account_id, upto_id > 0 ? upto_id : INT64_MAX, 0);
+	static const char sql[] = "UPDATE notifications SET read = 1 WHERE account_id = ?"
+				  " AND id <= ? AND read = 0";
+
+	return sql_exec(st, "marking notifications read", sql, "ii", account_id,
+			upto_id > 0 ? upto_id : INT64_MAX);
 }

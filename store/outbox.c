@@ -27,18 +27,10 @@ const char *outbox_kind_name(enum outbox_kind k)
 
 static int outbox_add_recipient(struct store *st, int64_t item, int64_t account)
 {
-	static const char sql[] = "INSERT OR IGNORE INTO outbox_recipients(outbox_id, "
-				  "account_id) VALUES (?, ?)";
-	sqlite3_stmt *s;
-	int r;
+	static const char sql[] = "INSERT OR IGNORE INTO outbox_recipients(outbox_id,"
+				  " account_id) VALUES (?, ?)";
 
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	sqlite3_bind_int64(s, 1, item);
-	sqlite3_bind_int64(s, 2, account);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		r = store_dberr(st, "saving a delivery");
-	return stmt_done(s, r);
+	return sql_exec(st, "saving a delivery", sql, "ii", item, account);
 }
 
 int outbox_add(struct store *st, enum outbox_kind kind, int64_t actor_id, int64_t post_id,
@@ -48,26 +40,17 @@ int outbox_add(struct store *st, enum outbox_kind kind, int64_t actor_id, int64_
 	static const char sql[] =
 		"INSERT INTO outbox(kind, actor_id, post_id, object_post_id, object_uri,"
 		" target_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
-	sqlite3_stmt *s;
+	int64_t item;
 	int r, member;
 
 	if (n == 0)
 		return 0;
 	if ((member = account_is_member(st, actor_id)) <= 0)
 		return member;
-	if ((r = stmt_prep(st, sql, &s)) != 0)
+	if ((r = sql_exec(st, "saving a delivery", sql, "diiitii", (int)kind, actor_id,
+			  post_id, object_post_id, object_uri, target_id, now_s())) != 0)
 		return r;
-	sqlite3_bind_int(s, 1, kind);
-	sqlite3_bind_int64(s, 2, actor_id);
-	sqlite3_bind_int64(s, 3, post_id);
-	sqlite3_bind_int64(s, 4, object_post_id);
-	bind_text(s, 5, object_uri);
-	sqlite3_bind_int64(s, 6, target_id);
-	sqlite3_bind_int64(s, 7, now_s());
-	if (sqlite3_step(s) != SQLITE_DONE)
-		r = store_dberr(st, "saving a delivery");
-	stmt_done(s, 0);
-	int64_t item = sqlite3_last_insert_rowid(store_db(st));
+	item = sql_last_id(st);
 	for (int i = 0; i < n && r == 0; i++)
 		r = outbox_add_recipient(st, item, recipients[i]);
 	return r;
@@ -77,44 +60,35 @@ static int outbox_load_recipients(struct store *st, struct outbox_item *it)
 {
 	static const char sql[] =
 		"SELECT account_id FROM outbox_recipients WHERE outbox_id = ?";
-	sqlite3_stmt *s;
-	int r;
 
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	sqlite3_bind_int64(s, 1, it->id);
-	return query_ids(st, s, &it->recipients, &it->nrecipients);
+	return sql_ids(st, "reading the outbox", sql, &it->recipients, &it->nrecipients,
+		       "i", it->id);
 }
 
 int outbox_pending(struct store *st, int limit, struct outbox_item **items, int *n)
 {
 	static const char sql[] =
-		"SELECT id, kind, actor_id, post_id, object_post_id, object_uri, "
-		"target_id,"
-		" created_at FROM outbox WHERE done = 0 ORDER BY id LIMIT ?";
+		"SELECT id, kind, actor_id, post_id, object_post_id, object_uri,"
+		" target_id, created_at FROM outbox WHERE done = 0 ORDER BY id LIMIT ?";
 	struct outbox_item *list = NULL;
-	sqlite3_stmt *s;
-	int r, rc, count = 0;
+	struct sql_cursor c;
+	int r, count = 0;
 
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	sqlite3_bind_int(s, 1, limit);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	sql_open(st, &c, "reading the outbox", sql, "d", limit);
+	while ((r = sql_next(&c)) > 0) {
 		list = xrealloc(list, sizeof *list * (size_t)(count + 1));
 		struct outbox_item *it = &list[count++];
 		memset(it, 0, sizeof *it);
-		it->id = sqlite3_column_int64(s, 0);
-		it->kind = (enum outbox_kind)sqlite3_column_int(s, 1);
-		it->actor_id = sqlite3_column_int64(s, 2);
-		it->post_id = sqlite3_column_int64(s, 3);
-		it->object_post_id = sqlite3_column_int64(s, 4);
-		it->object_uri = col_text_or_null(s, 5);
-		it->target_id = sqlite3_column_int64(s, 6);
-		it->created_at = sqlite3_column_int64(s, 7);
+		it->id = col_int64(&c, 0);
+		it->kind = (enum outbox_kind)col_int(&c, 1);
+		it->actor_id = col_int64(&c, 2);
+		it->post_id = col_int64(&c, 3);
+		it->object_post_id = col_int64(&c, 4);
+		it->object_uri = col_text_or_null(&c, 5);
+		it->target_id = col_int64(&c, 6);
+		it->created_at = col_int64(&c, 7);
 	}
-	if (rc != SQLITE_DONE)
-		r = store_dberr(st, "reading the outbox");
-	stmt_done(s, 0);
+	r = sql_done(&c, r);
 	for (int i = 0; i < count && r == 0; i++)
 		r = outbox_load_recipients(st, &list[i]);
 	if (r != 0) {
@@ -139,13 +113,6 @@ void outbox_items_free(struct outbox_item *items, int n)
 int outbox_done(struct store *st, int64_t id)
 {
 	static const char sql[] = "UPDATE outbox SET done = 1 WHERE id = ?";
-	sqlite3_stmt *s;
-	int r;
 
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	sqlite3_bind_int64(s, 1, id);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		r = store_dberr(st, "updating the outbox");
-	return stmt_done(s, r);
+	return sql_exec(st, "updating the outbox", sql, "i", id);
 }

@@ -30,11 +30,11 @@ static int resolve_original(struct store *st, int64_t actor, int64_t id,
 static int find_boost(struct store *st, int64_t actor, int64_t post, int64_t *id)
 {
 	static const char sql[] =
-		"SELECT id FROM posts WHERE boost_of_id = ?1 AND account_id = ?2";
+		"SELECT id FROM posts WHERE boost_of_id = ? AND account_id = ?";
 	int r;
 
 	*id = 0;
-	r = query_int64(st, sql, id, 2, post, actor);
+	r = sql_int64(st, "looking for the boost", sql, id, "ii", post, actor);
 	return r == CAMP_ENOENT ? 0 : r;
 }
 
@@ -45,7 +45,7 @@ static int boost_allowed(int64_t actor, const struct post_meta *m)
 			return err_set(CAMP_EPERM, "a direct message cannot be boosted");
 		return 0;
 	}
-	if (m->visibility != VIS_PUBLIC && m->visibility != VIS_UNLISTED)
+	if (!visibility_is_open(m->visibility))
 		return err_set(CAMP_EPERM,
 			       "only public and unlisted posts can be boosted");
 	return 0;
@@ -54,29 +54,19 @@ static int boost_allowed(int64_t actor, const struct post_meta *m)
 static int boost_insert(struct store *st, int64_t actor, const struct post_meta *orig,
 			const char *uri, int64_t *id)
 {
-	static const char sql[] = "INSERT INTO posts(account_id, local, uri, visibility, "
-				  "boost_of_id, created_at)"
-				  " VALUES (?, ?, ?, ?, ?, ?)";
-	sqlite3_stmt *s;
+	static const char sql[] = "INSERT INTO posts(account_id, local, uri, visibility,"
+				  " boost_of_id, created_at) VALUES (?, ?, ?, ?, ?, ?)";
+	static const char thread_sql[] = "UPDATE posts SET thread_id = ?1 WHERE id = ?1";
 	int r, member = account_is_member(st, actor);
 
 	if (member < 0)
 		return member;
-	if ((r = stmt_prep(st, sql, &s)) != 0)
+	if ((r = sql_exec(st, "saving the boost", sql, "idtdii", actor, member,
+			  member ? NULL : uri, (int)orig->visibility, orig->id,
+			  now_s())) != 0)
 		return r;
-	sqlite3_bind_int64(s, 1, actor);
-	sqlite3_bind_int(s, 2, member);
-	bind_text(s, 3, member ? NULL : uri);
-	sqlite3_bind_int(s, 4, orig->visibility);
-	sqlite3_bind_int64(s, 5, orig->id);
-	sqlite3_bind_int64(s, 6, now_s());
-	if (sqlite3_step(s) != SQLITE_DONE)
-		r = store_dberr(st, "saving the boost");
-	stmt_done(s, 0);
-	if (r != 0)
-		return r;
-	*id = sqlite3_last_insert_rowid(store_db(st));
-	return exec3(st, "UPDATE posts SET thread_id = ?1 WHERE id = ?1", *id, 0, 0);
+	*id = sql_last_id(st);
+	return sql_exec(st, "saving the boost", thread_sql, "i", *id);
 }
 
 static int boost_write(struct store *st, int64_t actor, int64_t post_id, const char *uri,
@@ -97,7 +87,7 @@ static int boost_write(struct store *st, int64_t actor, int64_t post_id, const c
 	    (r = feed_fanout(st, &m)) != 0 ||
 	    (r = notify(st, orig.author_id, NOTIFY_BOOST, actor, orig.id)) != 0)
 		return r;
-	if (orig.visibility != VIS_PUBLIC && orig.visibility != VIS_UNLISTED)
+	if (!visibility_is_open(orig.visibility))
 		return 0; /* one's own non-public boosts stay home */
 	return post_outbox(st, OUTBOX_ANNOUNCE, actor, *boost_id, orig.id);
 }
@@ -108,39 +98,45 @@ int post_boost(struct store *st, int64_t actor_id, int64_t post_id, const char *
 	int r;
 
 	*boost_id = 0;
-	if ((r = store_begin(st)) != 0)
+	if ((r = store_tx_begin(st, "saving the boost")) != 0)
 		return r;
-	if ((r = boost_write(st, actor_id, post_id, uri, boost_id)) != 0) {
-		store_rollback(st);
+	r = boost_write(st, actor_id, post_id, uri, boost_id);
+	if ((r = store_tx_end(st, r)) != 0)
 		*boost_id = 0;
+	return r;
+}
+
+/* Removes actor's boost of post (an original, whose meta is m). */
+static int unboost_write(struct store *st, int64_t actor, int64_t post,
+			 const struct post_meta *m)
+{
+	static const char sql[] = "DELETE FROM posts WHERE id = ?";
+	int64_t boost;
+	int r;
+
+	if ((r = find_boost(st, actor, post, &boost)) != 0)
 		return r;
-	}
-	return store_commit(st);
+	if (boost == 0)
+		return err_set(CAMP_ENOENT, "you have not boosted this post");
+	if (visibility_is_open(m->visibility) &&
+	    (r = post_outbox(st, OUTBOX_UNDO_ANNOUNCE, actor, boost, post)) != 0)
+		return r;
+	return sql_exec(st, "removing the boost", sql, "i", boost);
 }
 
 int post_unboost(struct store *st, int64_t actor_id, int64_t post_id)
 {
 	struct post_meta m;
-	int64_t boost;
 	int r;
 
 	if ((r = post_meta_get(st, post_id, &m)) != 0)
 		return r;
 	if (m.boost_of_id)
 		post_id = m.boost_of_id;
-	if ((r = store_begin(st)) != 0)
+	if ((r = store_tx_begin(st, "removing the boost")) != 0)
 		return r;
-	if ((r = find_boost(st, actor_id, post_id, &boost)) == 0 && boost == 0)
-		r = err_set(CAMP_ENOENT, "you have not boosted this post");
-	if (r == 0 && (m.visibility == VIS_PUBLIC || m.visibility == VIS_UNLISTED))
-		r = post_outbox(st, OUTBOX_UNDO_ANNOUNCE, actor_id, boost, post_id);
-	if (r == 0)
-		r = exec3(st, "DELETE FROM posts WHERE id = ?1", boost, 0, 0);
-	if (r != 0) {
-		store_rollback(st);
-		return r;
-	}
-	return store_commit(st);
+	r = unboost_write(st, actor_id, post_id, &m);
+	return store_tx_end(st, r);
 }
 
 /* Records a Like for a remote author. */
@@ -156,23 +152,25 @@ static int fav_outbox(struct store *st, enum outbox_kind kind, int64_t actor,
 
 static int fav_write(struct store *st, int64_t actor, int64_t post_id, int on)
 {
-	static const char add[] = "INSERT INTO favourites(post_id, account_id, "
-				  "created_at) VALUES (?1, ?2, ?3)";
+	static const char add[] = "INSERT INTO favourites(post_id, account_id,"
+				  " created_at) VALUES (?, ?, ?)";
 	static const char del[] =
-		"DELETE FROM favourites WHERE post_id = ?1 AND account_id = ?2";
+		"DELETE FROM favourites WHERE post_id = ? AND account_id = ?";
 	struct post_meta m;
 	int r;
 
 	if ((r = resolve_original(st, actor, post_id, &m)) != 0)
 		return r;
-	if ((r = exec3(st, on ? add : del, m.id, actor, now_s())) != 0) {
-		if (on && sqlite3_extended_errcode(store_db(st)) ==
-				  SQLITE_CONSTRAINT_PRIMARYKEY)
-			return err_set(CAMP_EEXIST,
-				       "you have already favourited this post");
+	if (on)
+		r = sql_exec(st, "saving the favourite", add, "iii", m.id, actor,
+			     now_s());
+	else
+		r = sql_exec(st, "removing the favourite", del, "ii", m.id, actor);
+	if (r == CAMP_EEXIST)
+		return err_set(r, "you have already favourited this post");
+	if (r != 0)
 		return r;
-	}
-	if (!on && sqlite3_changes(store_db(st)) == 0)
+	if (!on && sql_changes(st) == 0)
 		return err_set(CAMP_ENOENT, "you have not favourited this post");
 	if (on && (r = notify(st, m.author_id, NOTIFY_FAVOURITE, actor, m.id)) != 0)
 		return r;
@@ -184,13 +182,11 @@ static int fav_set(struct store *st, int64_t actor, int64_t post_id, int on)
 {
 	int r;
 
-	if ((r = store_begin(st)) != 0)
+	if ((r = store_tx_begin(st, on ? "saving the favourite"
+				       : "removing the favourite")) != 0)
 		return r;
-	if ((r = fav_write(st, actor, post_id, on)) != 0) {
-		store_rollback(st);
-		return r;
-	}
-	return store_commit(st);
+	r = fav_write(st, actor, post_id, on);
+	return store_tx_end(st, r);
 }
 
 int post_fav(struct store *st, int64_t actor_id, int64_t post_id)

@@ -5,16 +5,16 @@
  * (WAL, busy timeout, foreign keys) through store_open().  Above this
  * line nobody builds a query; they call the typed functions below, so the
  * TUI, the exec commands and federation all act on the camp the same way,
- * and the rules of who may see what live here alone.
+ * and the rules of who may see what live here alone (audience.c).
  *
  * Conventions: functions return 0 or a negative CAMP_E* code with the
  * reason in err_last().  Structs filled by a function own their strings;
- * free them with the matching *_free().
+ * free them with the matching *_free().  Each section below is named
+ * after the file of store/ that implements it.
  */
 #ifndef CAMP_STORE_H
 #define CAMP_STORE_H
 
-#include <sqlite3.h>
 #include <stdint.h>
 
 #include "common/common.h"
@@ -38,8 +38,24 @@ int store_schema_version(struct store *st);
 /* Test hook: open and migrate only up to version `upto`. */
 int store_open_upto(const char *path, int upto, struct store **out);
 
-/* Transactions nest by depth: only the outermost begin/commit touch the
- * database; a rollback at any depth makes the outermost commit fail. */
+/* Transactions nest by depth: only the outermost begin and end touch the
+ * database, and a rollback at any depth makes the outermost end fail.
+ * what names the operation for error messages ("saving the follow"; a
+ * literal: it is kept until the end).
+ * Every store_tx_begin that returned 0 is matched by one store_tx_end,
+ * which commits when r is 0 and rolls back otherwise, and returns r (or
+ * the commit's error).  The shape every writer has:
+ *
+ *	if ((r = store_tx_begin(st, "saving the follow")) != 0)
+ *		return r;
+ *	r = follow_write_all(st, ...);	(any number of early returns inside)
+ *	return store_tx_end(st, r);
+ */
+int store_tx_begin(struct store *st, const char *what);
+int store_tx_end(struct store *st, int r);
+/* The older spelling of the same, kept for callers outside store/:
+ * store_begin is store_tx_begin with a generic what, store_commit is
+ * store_tx_end(st, 0), store_rollback ends with a failure. */
 int store_begin(struct store *st);
 int store_commit(struct store *st);
 void store_rollback(struct store *st);
@@ -52,10 +68,7 @@ int store_backup(struct store *st, const char *path);
  * poll (PRAGMA data_version). */
 int64_t store_data_version(struct store *st);
 
-/* The underlying handle, for store/ files only. */
-sqlite3 *store_db(struct store *st);
-
-/* ---- dir.c: a camp folder ----------------------------------------------- */
+/* ---- campdir.c: a camp folder ------------------------------------------- */
 
 /* Loads DIR/camp.conf into cfg (defaults first) and opens DIR/camp.db.
  * On failure nothing is left open and err_last() says what is wrong with
@@ -68,21 +81,51 @@ int camp_dir_open(const char *dir, struct config *cfg, struct store **st);
 int setting_get(struct store *st, const char *key, char **out);
 int setting_set(struct store *st, const char *key, const char *value);
 
-/* ---- account.c: members and remote actors ------------------------------- */
+/* ---- audience.c: the visibility levels ---------------------------------- */
 
+/* The levels of DESIGN §3.  The numbers are stored on disk (posts and
+ * accounts' default) and spelled into SQL by store/ (SQL_VIS_* in
+ * store-private.h): never renumber them, only add. */
+#define VIS_N_PUBLIC 0
+#define VIS_N_UNLISTED 1
+#define VIS_N_FOLLOWERS 2
+#define VIS_N_DIRECT 3
+#define VIS_N_CAMP 4
+#define VIS_N_NEIGHBORHOOD 5
 enum visibility {
-	VIS_PUBLIC,
-	VIS_UNLISTED,
-	VIS_FOLLOWERS,
-	VIS_DIRECT,
-	VIS_CAMP,
-	VIS_NEIGHBORHOOD,
+	VIS_PUBLIC = VIS_N_PUBLIC,
+	VIS_UNLISTED = VIS_N_UNLISTED,
+	VIS_FOLLOWERS = VIS_N_FOLLOWERS,
+	VIS_DIRECT = VIS_N_DIRECT,
+	VIS_CAMP = VIS_N_CAMP,
+	VIS_NEIGHBORHOOD = VIS_N_NEIGHBORHOOD,
 	VIS_COUNT
 };
-/* "public", ...; NULL for an out-of-range value. */
+/* The level's name as commands take it and JSON prints it ("public",
+ * "camp", ...); NULL for an out-of-range value. */
 const char *visibility_name(enum visibility v);
 /* Returns the level or -1 for an unknown name. */
 int visibility_parse(const char *name);
+/* The level in words next to a post ("public", "camp only", ...); "?"
+ * for an out-of-range value. */
+const char *visibility_label(enum visibility v);
+/* One line on who can see a post at that level, as a picker explains it
+ * ("anyone, shown in public timelines"); "" for an out-of-range value. */
+const char *visibility_about(enum visibility v);
+/* 1 for the levels anyone may see (public and unlisted): the only posts
+ * others may boost, served to anyone, counted as public; else 0. */
+int visibility_is_open(enum visibility v);
+/* The level a member's reply starts at when they do not choose one, from
+ * their default and the parent's level: never wider than the parent; a
+ * reply to a camp-only or direct post keeps its level; under a
+ * neighborhood post it stays in the neighborhood (camp-only if that is
+ * the member's default); under a followers-only post it is followers-only
+ * (direct if that is the default); under an unlisted post a public
+ * default becomes unlisted.  The client and the commands both ask this.
+ * A value out of range reads as the narrowest level, direct. */
+int audience_reply_visibility(int member_default, int parent_visibility);
+
+/* ---- account.c: members and remote actors ------------------------------- */
 
 struct account {
 	int64_t id;
@@ -137,6 +180,41 @@ struct account_counts {
 int account_counts(struct store *st, int64_t id, struct account_counts *c);
 int account_set_coc_accepted(struct store *st, int64_t id);
 int account_set_onboarded(struct store *st, int64_t id);
+
+/* A short description of an account, embedded in posts and lists. */
+struct account_brief {
+	int64_t id;
+	char *username;
+	char *domain; /* NULL for members */
+	char *display_name;
+	char *uri; /* remote actor id; NULL for members */
+};
+void account_brief_free(struct account_brief *b);
+/* "alice" or "bob@example.social"; caller frees. */
+char *account_brief_acct(const struct account_brief *b);
+/* Loads the brief of an account (id 0 leaves *b zeroed); free with
+ * account_brief_free. */
+int account_brief_get(struct store *st, int64_t id, struct account_brief *b);
+
+/* 1 if the account is a member of this camp, 0 if it is remote, or a
+ * negative error (CAMP_ENOENT) if there is no such account. */
+int account_is_member(struct store *st, int64_t id);
+/* Finds an account by "name" (member) or "name@domain" (a member when
+ * the domain is this camp's `local_domain`, else a known remote account).
+ * A leading '@' is allowed.  CAMP_ENOENT when unknown. */
+int account_find(struct store *st, const char *acct, const char *local_domain,
+		 struct account *out);
+/* Creates or updates a remote account known by its actor uri; stores the
+ * id.  Federation fills the rest of the actor (inbox, keys) itself. */
+int account_upsert_remote(struct store *st, const char *uri, const char *username,
+			  const char *domain, const char *display_name, const char *bio,
+			  int locked, int64_t *id);
+/* Deletes an account and everything that is only its own (posts, boosts,
+ * favourites, follows, keys, notifications); other people's replies to it
+ * stay.  For a member this is leaving the camp: the row stays as a
+ * tombstone (deleted_at set, name still taken, no keys, so no login) and
+ * remote servers are told.  A remote account is forgotten entirely. */
+int account_delete(struct store *st, int64_t id);
 
 /* ---- key.c: members' SSH public keys ------------------------------------ */
 
@@ -219,41 +297,6 @@ int store_join(struct store *st, const struct join_request *req, int64_t *accoun
  * every decision about visibility is made by audience.c alone.
  * ==================================================================== */
 
-/* A short description of an account, embedded in posts and lists. */
-struct account_brief {
-	int64_t id;
-	char *username;
-	char *domain; /* NULL for members */
-	char *display_name;
-	char *uri; /* remote actor id; NULL for members */
-};
-void account_brief_free(struct account_brief *b);
-/* "alice" or "bob@example.social"; caller frees. */
-char *account_brief_acct(const struct account_brief *b);
-/* Loads the brief of an account (id 0 leaves *b zeroed); free with
- * account_brief_free. */
-int account_brief_get(struct store *st, int64_t id, struct account_brief *b);
-
-/* 1 if the account is a member of this camp, 0 if it is remote, or a
- * negative error (CAMP_ENOENT) if there is no such account. */
-int account_is_member(struct store *st, int64_t id);
-/* Finds an account by "name" (member) or "name@domain" (a member when
- * the domain is this camp's `local_domain`, else a known remote account).
- * A leading '@' is allowed.  CAMP_ENOENT when unknown. */
-int account_find(struct store *st, const char *acct, const char *local_domain,
-		 struct account *out);
-/* Creates or updates a remote account known by its actor uri; stores the
- * id.  Federation fills the rest of the actor (inbox, keys) itself. */
-int account_upsert_remote(struct store *st, const char *uri, const char *username,
-			  const char *domain, const char *display_name, const char *bio,
-			  int locked, int64_t *id);
-/* Deletes an account and everything that is only its own (posts, boosts,
- * favourites, follows, keys, notifications); other people's replies to it
- * stay.  For a member this is leaving the camp: the row stays as a
- * tombstone (deleted_at set, name still taken, no keys, so no login) and
- * remote servers are told.  A remote account is forgotten entirely. */
-int account_delete(struct store *st, int64_t id);
-
 /* ---- audience.c: who may see what (DESIGN §3, the one place) --------- */
 
 /* Whoever is looking: a member of this camp, a remote actor (a signed
@@ -287,6 +330,7 @@ int neighbors_list(struct store *st, char ***domains, int *n);
 
 /* ---- text.c: mentions, hashtags and links, parsed once at posting ---- */
 
+/* Stored on disk (entities.kind): add at the end, never renumber. */
 enum entity_kind { ENTITY_MENTION, ENTITY_TAG, ENTITY_URL };
 struct entity {
 	enum entity_kind kind;
@@ -301,7 +345,7 @@ int text_parse(struct store *st, const char *content, const char *local_domain,
 	       struct entity **out, int *n);
 void entities_free(struct entity *e, int n);
 
-/* ---- post.c: posts, edits, deletes, boosts, favourites --------------- */
+/* ---- post-read.c: loading posts as a viewer sees them ---------------- */
 
 struct post {
 	int64_t id;
@@ -326,6 +370,23 @@ struct post {
 };
 void post_free(struct post *p);
 
+/* Loads a post as v sees it; CAMP_ENOENT when missing or not visible. */
+int post_get(struct store *st, struct viewer *v, int64_t id, struct post *out);
+/* Finds a post by its ActivityPub uri (remote posts). */
+int post_find_uri(struct store *st, const char *uri, int64_t *id);
+struct post_version {
+	char *content, *cw;
+	int64_t at; /* when this version was replaced */
+};
+/* Earlier versions, oldest first, if v may see the post. */
+int post_history(struct store *st, struct viewer *v, int64_t post_id,
+		 struct post_version **out, int *n);
+void post_history_free(struct post_version *h, int n);
+/* Largest post id, for "N new" markers. */
+int post_max_id(struct store *st, int64_t *id);
+
+/* ---- post-write.c: writing a post ------------------------------------ */
+
 struct post_new {
 	int64_t author_id;
 	const char *content;
@@ -348,32 +409,25 @@ struct post_new {
 enum { POST_WIDENED = 1 /* a reply made wider than its camp-only parent */ };
 
 /* Creates a post in one transaction: validates (UTF-8, length in code
- * points, not empty), parses entities, picks the default visibility (a
- * reply to a camp-only post is camp-only; a reply never defaults wider
- * than its parent; else the author's default), records mentions and
- * tags, fans it out to home timelines, and notifies local members.  A
- * reply to a post the author may not see is refused.  Stores the new id
- * and POST_* flags. */
+ * points, not empty), parses entities, picks the default visibility (the
+ * author's default, or for a reply audience_reply_visibility()), records
+ * mentions and tags, fans it out to home timelines, and notifies local
+ * members.  A reply to a post the author may not see is refused.  Stores
+ * the new id and POST_* flags. */
 int post_create(struct store *st, const struct post_new *req, int64_t *id, int *flags);
-/* Loads a post as v sees it; CAMP_ENOENT when missing or not visible. */
-int post_get(struct store *st, struct viewer *v, int64_t id, struct post *out);
-/* Finds a post by its ActivityPub uri (remote posts). */
-int post_find_uri(struct store *st, const char *uri, int64_t *id);
+
+/* ---- post-edit.c: edits and deletes ---------------------------------- */
+
 /* Edits the author's own post: keeps the old text in the history,
  * re-parses entities.  Visibility never changes. */
 int post_edit(struct store *st, int64_t actor_id, int64_t post_id, const char *content,
 	      const char *cw, long max_chars, const char *local_domain);
-struct post_version {
-	char *content, *cw;
-	int64_t at; /* when this version was replaced */
-};
-/* Earlier versions, oldest first, if v may see the post. */
-int post_history(struct store *st, struct viewer *v, int64_t post_id,
-		 struct post_version **out, int *n);
-void post_history_free(struct post_version *h, int n);
 /* Deletes a post (its author, or an admin for a member's post): gone
  * from every timeline; boosts of it go too; replies stay. */
 int post_delete(struct store *st, int64_t actor_id, int64_t post_id);
+
+/* ---- reaction.c: boosts and favourites ------------------------------- */
+
 /* Boosts: only public and unlisted posts by others, any non-direct post
  * of one's own; the boost has the boosted post's visibility.  Boosting
  * twice is CAMP_EEXIST.  uri is for remote boosts (Announce id). */
@@ -385,7 +439,16 @@ int post_unfav(struct store *st, int64_t actor_id, int64_t post_id);
 
 /* ---- follow.c: follows, mutes, blocks -------------------------------- */
 
-enum follow_state { FOLLOW_NONE, FOLLOW_PENDING, FOLLOW_ACCEPTED };
+/* Stored on disk (follows.state) and spelled into SQL by store/
+ * (SQL_FOLLOW_*): never renumber.  FOLLOW_NONE is the absence of a row. */
+#define FOLLOW_N_NONE 0
+#define FOLLOW_N_PENDING 1
+#define FOLLOW_N_ACCEPTED 2
+enum follow_state {
+	FOLLOW_NONE = FOLLOW_N_NONE,
+	FOLLOW_PENDING = FOLLOW_N_PENDING,
+	FOLLOW_ACCEPTED = FOLLOW_N_ACCEPTED
+};
 
 /* follower follows target: accepted at once for an unlocked member,
  * pending for a locked member or any remote account (until Accept).
@@ -417,7 +480,7 @@ int following_list(struct store *st, int64_t follower, int64_t **ids, int *n);
 /* Pending follow requests to a member. */
 int follow_requests_list(struct store *st, int64_t target, int64_t **ids, int *n);
 
-/* ---- timeline.c: timelines, threads, notifications, DMs ------------- */
+/* ---- timeline.c: timelines and threads ------------------------------- */
 
 enum timeline_kind {
 	TL_HOME,      /* own posts, followed accounts' posts and boosts */
@@ -453,6 +516,9 @@ int thread_get(struct store *st, struct viewer *v, int64_t post_id,
 	       struct post_list *ancestors, struct post *focus,
 	       struct post_list *descendants);
 
+/* ---- notify.c: notifications ----------------------------------------- */
+
+/* Stored on disk (notifications.kind): add at the end, never renumber. */
 enum notification_kind {
 	NOTIFY_MENTION,
 	NOTIFY_REPLY,
@@ -483,6 +549,8 @@ int notifications_unread(struct store *st, struct viewer *v, int64_t *count);
 /* Marks every notification up to and including upto_id (0: all) read. */
 int notifications_mark_read(struct store *st, int64_t account_id, int64_t upto_id);
 
+/* ---- dm.c: direct messages, by conversation --------------------------- */
+
 /* Direct messages, grouped by the set of people in them. */
 struct conversation {
 	struct account_brief *with; /* everyone but the viewer */
@@ -502,7 +570,8 @@ int dm_conversations(struct store *st, struct viewer *v, int limit,
 int dm_conversation_posts(struct store *st, struct viewer *v, int64_t post_id,
 			  int64_t max_id, int limit, struct post_list *out);
 
-/* ---- directory.c: the member directory ------------------------------- */
+/* ---- member-directory.c: the member directory ------------------------ */
+
 struct directory_entry {
 	struct account account;
 	int follows_you, you_follow;
@@ -517,7 +586,9 @@ void directory_free(struct directory_entry *e, int n);
  * recorded here in the same transaction as the change itself, with its
  * remote recipients already decided by audience.c.  The federation child
  * turns each item into an activity and delivery jobs.  Camp-only posts
- * never produce an item.  Actions of remote actors never do either. */
+ * never produce an item.  Actions of remote actors never do either.
+ * The kinds are stored on disk (outbox.kind): add at the end, never
+ * renumber. */
 enum outbox_kind {
 	OUTBOX_CREATE,	      /* post_id: a new post (or reply) */
 	OUTBOX_UPDATE,	      /* post_id: an edited post */
@@ -555,10 +626,6 @@ void outbox_items_free(struct outbox_item *items, int n);
 /* Marks an item as turned into delivery jobs (call in the same
  * transaction that creates them). */
 int outbox_done(struct store *st, int64_t id);
-
-/* ---- poll: noticing changes made by other processes ------------------ */
-/* Largest post id, for "N new" markers. */
-int post_max_id(struct store *st, int64_t *id);
 
 /* ======================================================================
  * Federation's own tables (issue 6): store/actor.c, store/delivery.c,

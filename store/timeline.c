@@ -55,10 +55,11 @@ static const char *const candidate_sql[] = {
 		    " ORDER BY post_id DESC LIMIT ?3",
 	[TL_CAMP] = "SELECT id FROM posts INDEXED BY posts_camp"
 		    " WHERE local = 1 AND boost_of_id IS NULL"
-		    " AND visibility IN (0, 4, 5) AND id < ?2 AND ?1 = ?1"
+		    " AND visibility IN (" SQL_VIS_PUBLIC ", " SQL_VIS_CAMP
+		    ", " SQL_VIS_NEIGHBORHOOD ") AND id < ?2 AND ?1 = ?1"
 		    " ORDER BY id DESC LIMIT ?3",
 	[TL_FEDERATED] = "SELECT id FROM posts INDEXED BY posts_federated"
-			 " WHERE visibility = 0 AND boost_of_id IS NULL"
+			 " WHERE visibility = " SQL_VIS_PUBLIC " AND boost_of_id IS NULL"
 			 " AND id < ?2 AND ?1 = ?1 ORDER BY id DESC LIMIT ?3",
 	[TL_PROFILE] = "SELECT id FROM posts WHERE account_id = ?1 AND id < ?2"
 		       " ORDER BY id DESC LIMIT ?3",
@@ -66,25 +67,24 @@ static const char *const candidate_sql[] = {
 		       " ORDER BY post_id DESC LIMIT ?3",
 };
 
+const char *timeline_candidate_sql(enum timeline_kind k)
+{
+	return (int)k >= 0 && k <= TL_HASHTAG ? candidate_sql[k] : NULL;
+}
+
 /* One batch of candidate ids. */
 static int timeline_candidates(struct store *st, struct viewer *v,
 			       const struct timeline_query *q, int64_t below,
 			       int64_t **ids, int *n)
 {
-	sqlite3_stmt *s;
-	int r;
+	static const char what[] = "reading the timeline";
+	const char *sql = candidate_sql[q->kind];
 
-	if ((r = stmt_prep(st, candidate_sql[q->kind], &s)) != 0)
-		return r;
 	if (q->kind == TL_HASHTAG)
-		bind_text(s, 1, q->tag);
-	else if (q->kind == TL_PROFILE)
-		sqlite3_bind_int64(s, 1, q->account_id);
-	else
-		sqlite3_bind_int64(s, 1, viewer_account_id(v));
-	sqlite3_bind_int64(s, 2, below);
-	sqlite3_bind_int(s, 3, SCAN_BATCH);
-	return query_ids(st, s, ids, n);
+		return sql_ids(st, what, sql, ids, n, "tid", q->tag, below, SCAN_BATCH);
+	return sql_ids(st, what, sql, ids, n, "iid",
+		       q->kind == TL_PROFILE ? q->account_id : viewer_account_id(v),
+		       below, SCAN_BATCH);
 }
 
 /* Whether a candidate belongs on v's page: visible, not muted (except on
@@ -239,24 +239,18 @@ static int thread_descendants(struct store *st, struct viewer *v,
 		"SELECT id, ifnull(in_reply_to_id, 0) FROM posts WHERE thread_id = ?"
 		" AND id > ? AND boost_of_id IS NULL ORDER BY id LIMIT ?";
 	struct thread_node *nodes = NULL;
-	sqlite3_stmt *s;
-	int r, rc, n = 0;
+	struct sql_cursor c;
+	int r, n = 0;
 
-	if ((r = stmt_prep(st, sql, &s)) != 0)
-		return r;
-	sqlite3_bind_int64(s, 1, m->thread_id);
-	sqlite3_bind_int64(s, 2, m->id);
-	sqlite3_bind_int(s, 3, THREAD_MAX);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	sql_open(st, &c, "reading the thread", sql, "iid", m->thread_id, m->id,
+		 THREAD_MAX);
+	while ((r = sql_next(&c)) > 0) {
 		nodes = xrealloc(nodes, sizeof *nodes * (size_t)(n + 1));
-		nodes[n].id = sqlite3_column_int64(s, 0);
-		nodes[n].parent = sqlite3_column_int64(s, 1);
+		nodes[n].id = col_int64(&c, 0);
+		nodes[n].parent = col_int64(&c, 1);
 		n++;
 	}
-	if (rc != SQLITE_DONE)
-		r = store_dberr(st, "reading the thread");
-	stmt_done(s, 0);
-	if (r == 0)
+	if ((r = sql_done(&c, r)) == 0)
 		r = thread_walk(st, v, nodes, n, m->id, 1, out);
 	free(nodes);
 	return r;

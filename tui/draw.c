@@ -181,13 +181,7 @@ void draw_when(int64_t t, char out[16])
 
 const char *draw_vis_word(enum visibility v)
 {
-	static const char *const words[VIS_COUNT] = {
-		[VIS_PUBLIC] = "public",       [VIS_UNLISTED] = "unlisted",
-		[VIS_FOLLOWERS] = "followers", [VIS_DIRECT] = "direct",
-		[VIS_CAMP] = "camp only",      [VIS_NEIGHBORHOOD] = "neighborhood",
-	};
-
-	return (unsigned)v < VIS_COUNT ? words[v] : "?";
+	return visibility_label(v);
 }
 
 void draw_init_colors(struct app *a)

@@ -403,8 +403,8 @@ void view_welcome_open(struct app *a);
 /* vis-picker.c: the six levels in words, and the picker that chooses one. */
 /* The levels in the order TUI.md lists them (the picker's 1-6). */
 extern const int vis_order[VIS_COUNT];
-/* One line on who can see a post of level v, into out (n bytes). */
-void vis_explain(const struct app *a, int v, char *out, size_t n);
+/* One line on who can see a post of level v (store's table). */
+const char *vis_explain(int v);
 /* The level's short name: "public", ..., "camp", "neighborhood". */
 const char *vis_label(int v);
 /* Where level v is in vis_order (0 if it is not a level). */

@@ -26,11 +26,6 @@ struct compose {
 	int top; /* first visual line of the text shown */
 };
 
-/* Narrow to wide, for "a reply never defaults wider than its parent". */
-static const int vis_rank[VIS_COUNT] = {
-	[VIS_DIRECT] = 0,	[VIS_FOLLOWERS] = 1, [VIS_CAMP] = 2,
-	[VIS_NEIGHBORHOOD] = 3, [VIS_UNLISTED] = 4,  [VIS_PUBLIC] = 5,
-};
 /* ---- drawing ---------------------------------------------------------------- */
 
 static void compose_box(struct app *a, int y, int h, const char *title)
@@ -96,14 +91,14 @@ static void compose_body(struct compose *c, int y, int w, int h, int *cy, int *c
 /* "Who can see it: camp · only people on ...      41/500" */
 static void compose_status(struct app *a, struct compose *c, int y, int w)
 {
-	char why[160], count[32];
+	char count[32];
 	size_t n = editor_count(&c->body);
 	long max = a->cfg->max_post_chars;
 	struct buf b = BUF_INIT;
 	int cw;
 
-	vis_explain(a, c->vis, why, sizeof why);
-	buf_printf(&b, "Who can see it: %s \xc2\xb7 %s", vis_label(c->vis), why);
+	buf_printf(&b, "Who can see it: %s \xc2\xb7 %s", vis_label(c->vis),
+		   vis_explain(c->vis));
 	if (c->parent_camp && c->vis == VIS_CAMP)
 		buf_puts(&b, " (a reply to a camp-only post)");
 	snprintf(count, sizeof count, "%zu/%ld", n, max);
@@ -360,18 +355,6 @@ static void compose_mentions(struct app *a, const struct post *p, struct buf *b)
 	}
 }
 
-/* The level a reply starts at. */
-static int compose_reply_vis(struct app *a, const struct post *parent)
-{
-	int mine = (int)a->me.default_visibility, theirs = (int)parent->visibility;
-
-	if (theirs == VIS_CAMP || theirs == VIS_DIRECT)
-		return theirs;
-	if ((unsigned)mine >= VIS_COUNT)
-		mine = VIS_PUBLIC;
-	return vis_rank[mine] > vis_rank[theirs] ? theirs : mine;
-}
-
 void view_compose_open(struct app *a, const struct post *parent, const struct post *edit,
 		       int visibility)
 {
@@ -394,7 +377,9 @@ void view_compose_open(struct app *a, const struct post *parent, const struct po
 		char *who = act_name(&parent->author);
 		c->reply_to = parent->id;
 		c->parent_camp = parent->visibility == VIS_CAMP;
-		c->vis = compose_reply_vis(a, parent);
+		/* The level `post --reply-to` would pick too. */
+		c->vis = audience_reply_visibility((int)a->me.default_visibility,
+						   (int)parent->visibility);
 		compose_mentions(a, parent, &b);
 		editor_set(&c->body, buf_str(&b));
 		if (parent->cw && parent->cw[0])

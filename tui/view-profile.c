@@ -64,12 +64,11 @@ static void profile_relation(const struct app *a, const struct plist *pl, struct
 static int profile_default_vis(struct app *a, int y, int w, int draw)
 {
 	struct buf b = BUF_INIT;
-	char why[160];
 	int v = (int)a->me.default_visibility;
 
 	if (draw) {
-		vis_explain(a, v, why, sizeof why);
-		buf_printf(&b, "Your new posts start as: %s (%s)", vis_label(v), why);
+		buf_printf(&b, "Your new posts start as: %s (%s)", vis_label(v),
+			   vis_explain(v));
 		draw_safe(y, 2, w, buf_str(&b), b.len);
 	}
 	buf_free(&b);

@@ -20,11 +20,9 @@ static void view_visibility_draw(struct app *a, struct screen *s, int y, int h)
 {
 	struct vis_default *d = s->state;
 	int w = a->cols - 4, v = (int)a->me.default_visibility;
-	char why[160];
 	struct buf b = BUF_INIT;
 
-	vis_explain(a, v, why, sizeof why);
-	buf_printf(&b, "Your new posts start as: %s (%s).", vis_label(v), why);
+	buf_printf(&b, "Your new posts start as: %s (%s).", vis_label(v), vis_explain(v));
 	draw_safe(y + 1, 2, w, buf_str(&b), b.len);
 	buf_reset(&b);
 	buf_puts(&b, "Ctrl-V in the compose box still changes who sees one post.");

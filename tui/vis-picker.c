@@ -17,34 +17,16 @@ const int vis_order[VIS_COUNT] = {
 	VIS_PUBLIC, VIS_UNLISTED, VIS_FOLLOWERS, VIS_DIRECT, VIS_CAMP, VIS_NEIGHBORHOOD,
 };
 
-void vis_explain(const struct app *a, int v, char *out, size_t n)
+const char *vis_explain(int v)
 {
-	switch (v) {
-	case VIS_PUBLIC:
-		snprintf(out, n, "anyone, shown in public timelines");
-		break;
-	case VIS_UNLISTED:
-		snprintf(out, n, "anyone, but not in public timelines");
-		break;
-	case VIS_FOLLOWERS:
-		snprintf(out, n, "your followers and people you mention");
-		break;
-	case VIS_DIRECT:
-		snprintf(out, n, "only the people you mention");
-		break;
-	case VIS_CAMP:
-		snprintf(out, n, "only people on %s; it never leaves the camp",
-			 a->cfg->camp_name);
-		break;
-	default:
-		snprintf(out, n, "this camp and the camps it trusts");
-		break;
-	}
+	return visibility_about((enum visibility)v);
 }
 
 const char *vis_label(int v)
 {
-	return v == VIS_CAMP ? "camp" : visibility_name((enum visibility)v);
+	const char *name = visibility_name((enum visibility)v);
+
+	return name ? name : "?";
 }
 
 int vis_picker_index(int v)
@@ -57,12 +39,10 @@ int vis_picker_index(int v)
 
 void vis_picker_draw(struct app *a, const char *heading, int pick, int y, int w, int h)
 {
-	char why[160];
-
 	draw_safe(y, 2, w, heading, strlen(heading));
 	for (int i = 0; i < VIS_COUNT && i + 2 < h; i++) {
 		int v = vis_order[i];
-		vis_explain(a, v, why, sizeof why);
+		const char *why = vis_explain(v);
 		if (i == pick)
 			draw_on(a, C_TAB);
 		mvprintw(y + 2 + i, 2, "%s %d %-12s", i == pick ? ">" : " ", i + 1,

@@ -553,7 +553,7 @@ LEVELS = (("public", "anyone, shown in public timelines"),
           ("unlisted", "anyone, but not in public timelines"),
           ("followers", "your followers and people you mention"),
           ("direct", "only the people you mention"),
-          ("camp", "only people on Friend Camp; it never leaves"),
+          ("camp", "only people on this camp; it never leaves"),
           ("neighborhood", "this camp and the camps it trusts"))
 
 
@@ -589,7 +589,7 @@ def the_default_visibility_is_set_from_ones_own_profile():
     s.wait_for("> 5 camp")
     s.keys("\r")
     s.wait_for("Your new posts start as camp now.")
-    contains(s.text(), "Your new posts start as: camp (only people on Friend Camp")
+    contains(s.text(), "Your new posts start as: camp (only people on this camp")
     eq(model("uma", "profile")["default_visibility"], "camp")
     s.keys("n")
     s.wait_for("Who can see it: camp")

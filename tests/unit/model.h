@@ -7,7 +7,7 @@
 
 #include "tests/unit/unit.h"
 
-#include "store/store.h"
+#include "store/store-private.h" /* tests look under the hood */
 
 #define DOMAIN "camp.test"
 

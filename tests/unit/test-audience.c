@@ -111,6 +111,12 @@ static int m_sees(const struct model *m, int v, const struct m_post *p)
 	return 1;
 }
 
+/* The level a reply starts at (DESIGN §3's derived rules, as issue 9
+ * settled them): never wider than the parent; camp-only and direct
+ * conversations keep their level; a neighborhood conversation stays in
+ * the neighborhood unless one's default is camp-only; a followers-only
+ * one stays followers-only unless one's default is direct; under an
+ * unlisted post a public default is unlisted. */
 static int m_reply_default(int def, int parent)
 {
 	if (parent == VIS_DIRECT || parent == VIS_CAMP)
@@ -536,8 +542,32 @@ static void check_recipients(struct camp_fixture *f, const struct model *m, int 
 	checks++;
 }
 
+/* The level a member's reply would start at, for every member and every
+ * post they see, against the model (the store's own post_create is
+ * compared through step_post). */
+static void check_reply_levels(const struct model *m)
+{
+	for (int v = 0; v < m->na; v++) {
+		if (!m->a[v].member)
+			continue;
+		for (int i = 0; i < m->np; i++) {
+			const struct m_post *p = &m->p[i];
+			if (p->deleted || p->boost_of >= 0 || !m_sees(m, v, p))
+				continue;
+			int got = audience_reply_visibility(m->a[v].default_vis, p->vis);
+			if (got != m_reply_default(m->a[v].default_vis, p->vis))
+				FAIL_MSG(
+					"member %d (default %d) replying to post %d (vis "
+					"%d): store %d",
+					v, m->a[v].default_vis, i, p->vis, got);
+			checks++;
+		}
+	}
+}
+
 static void check_camp(struct camp_fixture *f, const struct model *m)
 {
+	check_reply_levels(m);
 	for (int v = -1; v < m->na; v++)
 		check_can_see(f, m, v);
 	for (int v = 0; v < m->na; v++) {
@@ -575,9 +605,63 @@ static void random_camps_match_the_model(void **state)
 	(void)state;
 }
 
+/* Every member default against every parent level: the one function the
+ * client and the commands both ask agrees with the model, and a reply
+ * made without a level gets it. */
+static void reply_levels_match_the_model_for_every_pair(void **state)
+{
+	for (int def = 0; def < VIS_COUNT; def++) {
+		for (int parent = 0; parent < VIS_COUNT; parent++) {
+			int want = m_reply_default(def, parent);
+			if (audience_reply_visibility(def, parent) != want)
+				FAIL_MSG("default %s, parent %s: store %s, model %s",
+					 visibility_name(def), visibility_name(parent),
+					 visibility_name(
+						 audience_reply_visibility(def, parent)),
+					 visibility_name(want));
+		}
+	}
+	/* Out of range reads as the narrowest level. */
+	assert_int_equal(audience_reply_visibility(VIS_COUNT, VIS_PUBLIC), VIS_DIRECT);
+	assert_int_equal(audience_reply_visibility(VIS_PUBLIC, -1), VIS_DIRECT);
+	(void)state;
+}
+
+/* The same 36 pairs through post_create: a member whose default is def
+ * replies, without choosing, to a post of every level. */
+static void replies_made_without_a_level_follow_the_rule(void **state)
+{
+	void *fs;
+
+	camp_setup(&fs);
+	struct camp_fixture *f = fs;
+	int64_t author = member(f, "author"), replier = member(f, "replier");
+	int64_t parents[VIS_COUNT];
+	/* The replier is mentioned, so they see even the direct post. */
+	for (int v = 0; v < VIS_COUNT; v++)
+		parents[v] = post(f, author, v, "a post for @replier");
+	for (int def = 0; def < VIS_COUNT; def++) {
+		assert_int_equal(account_update_profile(f->st, replier, NULL, NULL, def),
+				 0);
+		for (int v = 0; v < VIS_COUNT; v++) {
+			int64_t id = post_reply(f, replier, -1, "a reply", parents[v]);
+			struct post_meta pm;
+			assert_int_equal(post_meta_get(f->st, id, &pm), 0);
+			if ((int)pm.visibility != m_reply_default(def, v))
+				FAIL_MSG("default %s, parent %s: reply is %s",
+					 visibility_name(def), visibility_name(v),
+					 visibility_name(pm.visibility));
+		}
+	}
+	camp_teardown(&fs);
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(reply_levels_match_the_model_for_every_pair),
+		cmocka_unit_test(replies_made_without_a_level_follow_the_rule),
 		cmocka_unit_test(random_camps_match_the_model),
 	};
 	log_set_level(LOG_ERROR);

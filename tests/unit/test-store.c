@@ -7,7 +7,7 @@
 
 #include <sys/wait.h>
 
-#include "store/store.h"
+#include "store/store-private.h" /* tests look under the hood */
 
 struct fixture {
 	char *dir;

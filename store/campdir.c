@@ -1,5 +1,6 @@
 /*
- * dir.c: a camp folder: DIR/camp.conf and DIR/camp.db opened together.
+ * campdir.c: a camp folder: DIR/camp.conf and DIR/camp.db opened
+ * together.  (The member directory is member-directory.c's.)
  *
  * Every process of a camp starts here, so a missing or broken folder is
  * reported the same way by `camp serve`, `camp invite` and the rest.
