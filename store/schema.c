@@ -340,6 +340,26 @@ static const char migration_unique_key_id[] =
 	"DROP INDEX fed_actors_key;"
 	"CREATE UNIQUE INDEX fed_actors_key ON fed_actors(key_id);";
 
+/* Who is here (presence.c): one row per open session, ssh command or
+ * client, kept fresh by the session's heartbeat; a row whose heartbeat
+ * stopped (a session that crashed) stops counting as online and is
+ * folded into last_seen by the next session to begin.  last_seen keeps
+ * when each member was last here once their sessions have ended. */
+static const char migration_presence[] =
+	"CREATE TABLE presence ("
+	"  id INTEGER PRIMARY KEY,"
+	"  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	"  pid INTEGER NOT NULL,"
+	"  started_at INTEGER NOT NULL,"
+	"  touched_at INTEGER NOT NULL"
+	");"
+	"CREATE INDEX presence_account ON presence(account_id);"
+	"CREATE INDEX presence_touched ON presence(touched_at);"
+	"CREATE TABLE last_seen ("
+	"  account_id INTEGER PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,"
+	"  at INTEGER NOT NULL"
+	");";
+
 const char *const store_migrations[] = {
 	migration_1,
 	migration_2,
@@ -347,5 +367,6 @@ const char *const store_migrations[] = {
 	migration_dm_members,
 	migration_seen_per_actor,
 	migration_unique_key_id,
+	migration_presence,
 };
 const int store_migration_count = (int)ARRAY_LEN(store_migrations);
