@@ -200,6 +200,8 @@ struct config {
 	long keepalive;	   /* seconds between keepalives */
 	long max_unauth_per_addr;
 	long max_sessions;
+	long backup_every; /* seconds between scheduled backups; 0: none */
+	long backup_keep;  /* scheduled backups kept */
 	char *log_level;
 };
 

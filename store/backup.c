@@ -19,7 +19,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define BACKUP_FIRST_S 60 /* the first backup of a camp, after the start */
+#define BACKUP_FIRST_S 60   /* the first backup of a camp, after the start */
+#define RECORD_WAIT_MS 2000 /* how long recording a backup waits for writers */
 
 static const char key_backup_at[] = "backup_last_at";
 static const char key_backup_path[] = "backup_last_path";
@@ -27,12 +28,12 @@ static const char key_backup_path[] = "backup_last_path";
 /* 1 for the names scheduled backups have: camp-YYYYmmdd-HHMMSS.db. */
 static int backup_name_ok(const char *name)
 {
-	static const char shape[] = "camp-dddddddd-dddddd.db";
+	static const char shape[] = "camp-########-######.db"; /* # a digit */
 
 	if (strlen(name) != sizeof shape - 1)
 		return 0;
 	for (size_t i = 0; shape[i]; i++)
-		if (shape[i] == 'd' ? name[i] < '0' || name[i] > '9'
+		if (shape[i] == '#' ? name[i] < '0' || name[i] > '9'
 				    : name[i] != shape[i])
 			return 0;
 	return 1;
@@ -153,11 +154,15 @@ int backup_record(struct store *st, const char *path, int64_t at)
 	int r;
 
 	snprintf(when, sizeof when, "%lld", (long long)at);
-	if ((r = store_tx_begin(st, "recording the backup")) != 0)
-		return r;
-	if ((r = setting_set(st, key_backup_at, when)) == 0)
-		r = setting_set(st, key_backup_path, path);
-	return store_tx_end(st, r);
+	/* A note, not the backup: it waits for busy writers only briefly. */
+	sqlite3_busy_timeout(st->db, RECORD_WAIT_MS);
+	if ((r = store_tx_begin(st, "recording the backup")) == 0) {
+		if ((r = setting_set(st, key_backup_at, when)) == 0)
+			r = setting_set(st, key_backup_path, path);
+		r = store_tx_end(st, r);
+	}
+	sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
+	return r;
 }
 
 int backup_last(struct store *st, int64_t *at, char **path)

@@ -15,8 +15,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define BUSY_TIMEOUT_MS 10000
-
 sqlite3 *store_db(struct store *st)
 {
 	return st->db;
@@ -138,7 +136,7 @@ static int backup_via_reader(struct store *st, const char *dest)
 		sqlite3_close(rd.db);
 		return r;
 	}
-	sqlite3_busy_timeout(rd.db, BUSY_TIMEOUT_MS);
+	sqlite3_busy_timeout(rd.db, STORE_BUSY_TIMEOUT_MS);
 	r = store_backup(&rd, dest);
 	sqlite3_close(rd.db);
 	return r;
@@ -234,7 +232,7 @@ static int store_configure(struct store *st)
 	char *mode = NULL;
 	int r;
 
-	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+	sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
 	if ((r = sql_text(st, "opening the database", wal, &mode, "")) != 0 &&
 	    r != CAMP_ENOENT)
 		return r;
@@ -280,7 +278,7 @@ int store_open_raw(const char *path, int readonly, struct store **out)
 		return r;
 	}
 	sqlite3_extended_result_codes(st->db, 1);
-	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+	sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
 	*out = st;
 	return 0;
 }

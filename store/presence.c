@@ -93,7 +93,8 @@ int presence_online_count(struct store *st, int64_t *members)
 {
 	static const char sql[] = "SELECT count(DISTINCT p.account_id) FROM presence p"
 				  "  JOIN accounts a ON a.id = p.account_id"
-				  "  WHERE p.touched_at >= ? AND a.domain IS NULL";
+				  "  WHERE p.touched_at >= ? AND a.domain IS NULL"
+				  "    AND a.deleted_at = 0";
 
 	*members = 0;
 	return sql_int64(st, "counting who is online", sql, members, "i",

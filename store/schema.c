@@ -345,9 +345,11 @@ static const char migration_unique_key_id[] =
  * stopped (a session that crashed) stops counting as online and is
  * folded into last_seen by the next session to begin.  last_seen keeps
  * when each member was last here once their sessions have ended. */
+/* Row ids are never reused (AUTOINCREMENT): a crashed session that
+ * wakes up must not touch or end a newer session's row. */
 static const char migration_presence[] =
 	"CREATE TABLE presence ("
-	"  id INTEGER PRIMARY KEY,"
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
 	"  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
 	"  pid INTEGER NOT NULL,"
 	"  started_at INTEGER NOT NULL,"

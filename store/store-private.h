@@ -16,6 +16,9 @@
 
 /* ---- db.c: the handle and the migrations -------------------------------- */
 
+/* How long a statement waits for another process's write lock. */
+#define STORE_BUSY_TIMEOUT_MS 10000
+
 struct cached_stmt {
 	const char *sql;
 	sqlite3_stmt *stmt;

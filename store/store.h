@@ -76,8 +76,9 @@ int64_t store_data_version(struct store *st);
  * error whose message names path and what is wrong. */
 int backup_verify(const char *path, int *schema);
 /* Makes DIR/backups/camp-YYYYmmdd-HHMMSS.db (UTC) with store_backup,
- * checks it with backup_verify, records it as the last good backup, and
- * removes all but the newest keep such files.  *path is the new file
+ * checks it with backup_verify, records it as the last good backup (a
+ * failure to record is only logged), and removes all but the newest keep
+ * such files.  *path is the new file
  * (caller frees; NULL on failure, when no unchecked copy is left). */
 int backup_scheduled(struct store *st, const char *dir, long keep, char **path);
 /* Seconds until the next scheduled backup is due (0: now), from the
@@ -86,8 +87,9 @@ int backup_scheduled(struct store *st, const char *dir, long keep, char **path);
  * there is none yet, a minute (at most every) after the start, which was
  * running_s ago.  -1 when every is 0 (no scheduled backups). */
 long backup_due_in(const char *dir, long every, int64_t running_s);
-/* Records a checked copy at path, made at `at`, as the last good backup;
- * backup_last reads it back (*at 0 and *path NULL when there is none;
+/* Records a checked copy at path, made at `at`, as the last good backup
+ * (waiting only briefly for busy writers: CAMP_EDB then); backup_last
+ * reads it back (*at 0 and *path NULL when there is none;
  * caller frees *path). */
 int backup_record(struct store *st, const char *path, int64_t at);
 int backup_last(struct store *st, int64_t *at, char **path);
