@@ -129,6 +129,12 @@ def the_package_scripts_parse_and_every_version_agrees():
         assert os.access(path, os.X_OK), script + " is not executable"
     for script in ("debian/postinst", "debian/postrm", "dist/certbot-deploy"):
         subprocess.run(["sh", "-n", os.path.join(ROOT, script)], check=True)
+    # debhelper puts its lines at every #DEBHELPER#, comments included.
+    for script in ("debian/postinst", "debian/postrm"):
+        text = open(os.path.join(ROOT, script)).read()
+        eq(text.count("#DEBHELPER#"), 1, script + "'s #DEBHELPER# markers")
+        eq([l for l in text.splitlines() if "#DEBHELPER#" in l], ["#DEBHELPER#"],
+           script + "'s marker line")
     version = camp("version", check=0).out.split()[1]
     first = open(os.path.join(ROOT, "debian/changelog")).readline()
     eq(first.split()[1], "(%s)" % version, "debian/changelog's version")
