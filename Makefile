@@ -189,11 +189,28 @@ INSTALLED = $(BINDIR)/camp $(MANDIR)/man8/camp.8 $(MANDIR)/man7/camp.7 \
 	$(DOCDIR)/README.md $(DOCDIR)/examples/nginx.conf \
 	$(DOCDIR)/examples/Caddyfile
 # What the install, man page and reverse-proxy tests run (tests/e2e/
-# test_install.py, test_proxy.py): systemd-analyze, man, nginx, Caddy.
+# test_install.py, test_man.py, test_proxy.py): systemd-analyze, man,
+# nginx and Caddy.  make test and make asan install them; make run does
+# not need them.
 DEBS_PKG_TEST = systemd man-db groff-base nginx-light caddy
-DEBS += $(DEBS_PKG_TEST)
 
-.PHONY: install uninstall deb
+.PHONY: install uninstall deb deb-check pkg-test-deps
+test asan: pkg-test-deps
+pkg-test-deps:
+	@missing=""; \
+	for p in $(DEBS_PKG_TEST); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' \
+	    || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" != 0 ]; then \
+	    echo "make: missing Debian packages:$$missing (run as root to install them)" >&2; \
+	    exit 1; \
+	  fi; \
+	  echo "Installing Debian packages:$$missing"; \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y --no-install-recommends $$missing; \
+	fi
 install: $(INSTALL_BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 \
 	  $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(UNITDIR) $(DESTDIR)$(LIBEXECDIR) \
@@ -229,3 +246,13 @@ deb:
 	v=$$(dpkg-parsechangelog -S Version); \
 	  mv ../camp_$${v}_*.deb ../camp_$${v}_*.buildinfo ../camp_$${v}_*.changes build/deb/
 	@ls -l build/deb/*.deb
+
+# By hand, as root: installs build/deb's package in a Debian 12 container
+# with systemd as PID 1 and checks it as an operator would (tests/pkg/).
+deb-check:
+	@for p in debootstrap systemd-container; do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' \
+	    || DEBIAN_FRONTEND=noninteractive apt-get install -y \
+	      --no-install-recommends $$p || exit 1; \
+	done
+	tests/pkg/check-deb.sh
