@@ -174,9 +174,10 @@ clean:
 # `make install` copies what a camp server needs under $(DESTDIR)$(PREFIX):
 # the binary, the man pages camp(8) and camp(7), the systemd unit (with the
 # binary's path written in), the certbot deploy hook, the README (its
-# runbook) and the reverse-proxy examples.  It installs no package, makes no user and needs no network;
-# `make uninstall` removes exactly those files.  INSTALL_BIN names the
-# binary to install (./camp by default; the tests pass theirs).
+# runbook) and the reverse-proxy examples.  It installs no package, makes
+# no user and needs no network; `make uninstall` removes exactly those
+# files.  INSTALL_BIN names the binary to install (./camp by default; the
+# tests pass theirs).
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
@@ -197,20 +198,8 @@ DEBS_PKG_TEST = systemd man-db groff-base nginx-light caddy
 .PHONY: install uninstall deb deb-check pkg-test-deps
 test asan: pkg-test-deps
 pkg-test-deps:
-	@missing=""; \
-	for p in $(DEBS_PKG_TEST); do \
-	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' \
-	    || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" != 0 ]; then \
-	    echo "make: missing Debian packages:$$missing (run as root to install them)" >&2; \
-	    exit 1; \
-	  fi; \
-	  echo "Installing Debian packages:$$missing"; \
-	  apt-get update && DEBIAN_FRONTEND=noninteractive \
-	    apt-get install -y --no-install-recommends $$missing; \
-	fi
+	@$(MAKE) --no-print-directory deps DEBS="$(DEBS_PKG_TEST)"
+
 install: $(INSTALL_BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 \
 	  $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(UNITDIR) $(DESTDIR)$(LIBEXECDIR) \
@@ -250,9 +239,7 @@ deb:
 # By hand, as root: installs build/deb's package in a Debian 12 container
 # with systemd as PID 1 and checks it as an operator would (tests/pkg/).
 deb-check:
-	@for p in debootstrap systemd-container; do \
-	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' \
-	    || DEBIAN_FRONTEND=noninteractive apt-get install -y \
-	      --no-install-recommends $$p || exit 1; \
-	done
+	@command -v debootstrap >/dev/null && command -v systemd-nspawn >/dev/null || \
+	  { apt-get update && DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y --no-install-recommends debootstrap systemd-container; }
 	tests/pkg/check-deb.sh
