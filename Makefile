@@ -221,7 +221,8 @@ uninstall:
 
 # The Debian package (debian/): installs its build dependencies if any are
 # missing (as root), builds with the unit tests (debian/rules runs them),
-# and leaves the .deb in build/deb/.  The build starts with `make clean`.
+# and leaves the .deb in build/deb/.  The build starts with `make clean`
+# (and with dh_clean, which removes what the last build left in debian/).
 deb:
 	@dpkg-checkbuilddeps 2>/dev/null || { \
 	  if [ "$$(id -u)" != 0 ]; then \
