@@ -196,3 +196,79 @@ format-check:
 
 clean:
 	rm -rf build build-asan build-fuzz camp
+
+# ---- Installing: make install, make uninstall, make deb ----
+#
+# `make install` copies what a camp server needs under $(DESTDIR)$(PREFIX):
+# the binary, the man pages camp(8) and camp(7), the systemd unit (with the
+# binary's path written in), the certbot deploy hook, the README (its
+# runbook) and the reverse-proxy examples.  It installs no package, makes
+# no user and needs no network; `make uninstall` removes exactly those
+# files.  INSTALL_BIN names the binary to install (./camp by default; the
+# tests pass theirs).
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+LIBEXECDIR ?= $(PREFIX)/lib/camp
+DOCDIR ?= $(PREFIX)/share/doc/camp
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+INSTALL_BIN ?= camp
+INSTALLED = $(BINDIR)/camp $(MANDIR)/man8/camp.8 $(MANDIR)/man7/camp.7 \
+	$(UNITDIR)/camp.service $(LIBEXECDIR)/certbot-deploy \
+	$(DOCDIR)/README.md $(DOCDIR)/examples/nginx.conf \
+	$(DOCDIR)/examples/Caddyfile
+# What the install, man page and reverse-proxy tests run (tests/e2e/
+# test_install.py, test_man.py, test_proxy.py): systemd-analyze, man,
+# nginx and Caddy.  make test and make asan install them; make run does
+# not need them.
+DEBS_PKG_TEST = systemd man-db groff-base nginx-light caddy
+
+.PHONY: install uninstall deb deb-check pkg-test-deps
+test asan: pkg-test-deps
+pkg-test-deps:
+	@$(MAKE) --no-print-directory deps DEBS="$(DEBS_PKG_TEST)"
+
+install: $(INSTALL_BIN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 \
+	  $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(UNITDIR) $(DESTDIR)$(LIBEXECDIR) \
+	  $(DESTDIR)$(DOCDIR)/examples
+	install -m 0755 $(INSTALL_BIN) $(DESTDIR)$(BINDIR)/camp
+	install -m 0644 man/camp.8 $(DESTDIR)$(MANDIR)/man8/camp.8
+	install -m 0644 man/camp.7 $(DESTDIR)$(MANDIR)/man7/camp.7
+	sed 's|@BINDIR@|$(BINDIR)|g' dist/camp.service.in \
+	  > $(DESTDIR)$(UNITDIR)/camp.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/camp.service
+	install -m 0755 dist/certbot-deploy $(DESTDIR)$(LIBEXECDIR)/certbot-deploy
+	install -m 0644 README.md $(DESTDIR)$(DOCDIR)/README.md
+	install -m 0644 dist/nginx.conf dist/Caddyfile $(DESTDIR)$(DOCDIR)/examples
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	rmdir $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(DOCDIR)/examples \
+	  $(DESTDIR)$(DOCDIR) 2>/dev/null || true
+
+# The Debian package (debian/): installs its build dependencies if any are
+# missing (as root), builds with the unit tests (debian/rules runs them),
+# and leaves the .deb in build/deb/.  The build starts with `make clean`
+# (and with dh_clean, which removes what the last build left in debian/).
+deb:
+	@dpkg-checkbuilddeps 2>/dev/null || { \
+	  if [ "$$(id -u)" != 0 ]; then \
+	    echo "make deb: missing build dependencies (run as root to install them)" >&2; \
+	    exit 1; \
+	  fi; \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive \
+	    apt-get build-dep -y --no-install-recommends ./; }
+	dpkg-buildpackage -us -uc -b
+	mkdir -p build/deb
+	v=$$(dpkg-parsechangelog -S Version); \
+	  mv ../camp_$${v}_*.deb ../camp_$${v}_*.buildinfo ../camp_$${v}_*.changes build/deb/
+	@ls -l build/deb/*.deb
+
+# By hand, as root: installs build/deb's package in a Debian 12 container
+# with systemd as PID 1 and checks it as an operator would (tests/pkg/).
+deb-check:
+	@command -v debootstrap >/dev/null && command -v systemd-nspawn >/dev/null || \
+	  { apt-get update && DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y --no-install-recommends debootstrap systemd-container; }
+	tests/pkg/check-deb.sh
