@@ -223,10 +223,9 @@ INSTALLED = $(BINDIR)/camp $(MANDIR)/man8/camp.8 $(MANDIR)/man7/camp.7 \
 # not need them.
 DEBS_PKG_TEST = systemd man-db groff-base nginx-light caddy
 
-.PHONY: install uninstall deb deb-check pkg-test-deps
-test asan: pkg-test-deps
-pkg-test-deps:
-	@$(MAKE) --no-print-directory deps DEBS="$(DEBS_PKG_TEST)"
+DEBS_TEST += $(DEBS_PKG_TEST)
+
+.PHONY: install uninstall deb deb-check
 
 install: $(INSTALL_BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 \
