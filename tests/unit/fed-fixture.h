@@ -29,7 +29,8 @@ static inline int fed_setup(void **state)
 	free(f->cfg.public_url);
 	f->cfg.domain = xstrdup(DOMAIN);
 	f->cfg.public_url = xstrdup(BASE);
-	f->fed = (struct fed){f->camp->st, &f->cfg, f->cfg.public_url, NULL};
+	f->fed = (struct fed){
+		.st = f->camp->st, .cfg = &f->cfg, .base = f->cfg.public_url};
 	*state = f;
 	return 0;
 }
