@@ -16,6 +16,11 @@ DEBS = build-essential pkg-config libssh-dev libncurses-dev libsqlite3-dev \
        libxml2-dev libcmocka-dev sqlite3 openssh-client openssl ca-certificates \
        python3 python3-pexpect python3-pyte python3-cryptography tmux clang \
        clang-format procps psmisc
+# Debian packages only the tests need, installed by `make test` and `make
+# asan` (not `make run`).  The public web pages' tests drive a real
+# browser and a text browser, and parse the Atom feeds with a library.
+WEB_TEST_DEBS = chromium lynx python3-feedparser
+TEST_DEBS += $(WEB_TEST_DEBS)
 
 BUILD ?= build
 CC ?= cc
@@ -85,10 +90,12 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/libcamp.a
 bench: $(BUILD)/bench/timeline
 	$(BUILD)/bench/timeline --dir $(BENCH_DIR) $(BENCH_ARGS)
 
-# Installs whatever Debian packages are missing (needs root for that).
+# Installs whatever Debian packages are missing (needs root for that);
+# under `make test` and `make asan`, the test-only ones too.
+test asan: DEPS_EXTRA = $(TEST_DEBS)
 deps:
 	@missing=""; \
-	for p in $(DEBS); do \
+	for p in $(DEBS) $(DEPS_EXTRA); do \
 	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' \
 	    || missing="$$missing $$p"; \
 	done; \
