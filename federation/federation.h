@@ -534,11 +534,11 @@ void web_post_body(struct fed *f, struct buf *b, const struct post *p, size_t ma
 char *web_post_excerpt(const struct post *p);
 /* A post's page URL path on this camp ("/@alice/12"); caller frees. */
 char *web_post_path(const struct post *p);
-/* Appends a list page's posts until the page's budget is used; returns
- * the max_id its next page starts from (0: the end).  *newest grows to
- * the newest time shown. */
+/* Appends a list's posts while b is shorter than budget bytes (a page
+ * uses WEB_LIST_BUDGET); returns the max_id its next page starts from
+ * (0: the end).  *newest grows to the newest time shown. */
 int64_t web_post_list(struct fed *f, struct buf *b, const struct post_list *l,
-		      int64_t *newest);
+		      size_t budget, int64_t *newest);
 /* "Older posts", linking to path?max_id=max_id (nothing when 0). */
 void web_older_link(struct fed *f, struct buf *b, const char *path, int64_t max_id);
 

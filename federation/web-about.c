@@ -25,7 +25,8 @@ struct about {
 	struct fed *f;
 	char *description; /* staff's words, or the default */
 	int64_t members;
-	int64_t newest; /* for Last-Modified */
+	int64_t newest;	 /* for Last-Modified */
+	size_t page_len; /* the page so far, before the section being written */
 };
 
 /* The camp's code of conduct: DIR/conduct.txt, or the built-in one. */
@@ -169,7 +170,10 @@ static int put_latest(struct about *ab, struct buf *b)
 
 	if ((r = public_posts(ab->f->st, &q, &l)) != 0)
 		return r;
-	web_post_list(ab->f, b, &l, &ab->newest);
+	/* The posts fill what the page has left of its budget. */
+	web_post_list(ab->f, b, &l,
+		      ab->page_len < WEB_LIST_BUDGET ? WEB_LIST_BUDGET - ab->page_len : 0,
+		      &ab->newest);
 	if (l.n > 0) {
 		buf_puts(b, "<p class=\"more\">All of them, as they come: the ");
 		web_local_link(ab->f, b, "/feed.atom", "camp's Atom feed", 0);
@@ -197,7 +201,7 @@ int web_about(struct fed *f, struct web_page *out)
 {
 	char *canonical = xasprintf("%s/about", f->base);
 	char *feed = xasprintf("%s/feed.atom", f->base);
-	struct about ab = {f, NULL, 0, 0};
+	struct about ab = {f, NULL, 0, 0, 0};
 	struct buf part = BUF_INIT;
 	int r;
 
@@ -213,6 +217,7 @@ int web_about(struct fed *f, struct web_page *out)
 	web_begin(f, &out->body, &h);
 	for (size_t i = 0; i < ARRAY_LEN(sections) && r == 0; i++) {
 		buf_reset(&part);
+		ab.page_len = out->body.len;
 		if ((r = sections[i].put(&ab, &part)) != 0 || part.len == 0)
 			continue;
 		if (sections[i].title)

@@ -178,13 +178,17 @@ static void put_content(struct fed *f, struct buf *b, const struct post *p, int 
 	if (p->cw[0])
 		buf_puts(b, "</details>");
 	buf_putc(b, '\n');
-	if (strlen(p->content) > max && p->local) {
+	if (strlen(p->content) <= max)
+		return;
+	buf_puts(b, "<p class=\"more\">");
+	if (p->local) {
 		char *path = web_post_path(p);
-		buf_puts(b, "<p class=\"more\">");
 		web_local_link(f, b, path, "Read the whole post", 0);
-		buf_puts(b, "</p>\n");
 		free(path);
+	} else {
+		web_remote_link(b, p->url ? p->url : p->uri, "Read the whole post", 0);
 	}
+	buf_puts(b, "</p>\n");
 }
 
 void web_post_article(struct fed *f, struct buf *b, const struct post *p, int flags)
@@ -324,10 +328,10 @@ int web_post(struct fed *f, int64_t post_id, const char *username, struct web_pa
 /* ---- lists ------------------------------------------------------------------ */
 
 int64_t web_post_list(struct fed *f, struct buf *b, const struct post_list *l,
-		      int64_t *newest)
+		      size_t budget, int64_t *newest)
 {
 	for (int i = 0; i < l->n; i++) {
-		if (b->len >= WEB_LIST_BUDGET)
+		if (b->len >= budget)
 			return l->items[i].id + 1; /* the next page starts with it */
 		web_post_article(f, b, &l->items[i], 0);
 		if (post_time(&l->items[i]) > *newest)

@@ -118,7 +118,7 @@ static int profile_page(struct fed *f, const struct profile *p, int64_t max_id,
 			buf_puts(&pg->body,
 				 max_id ? "<p class=\"dim\">No older posts.</p>\n"
 					: "<p class=\"dim\">Nothing public yet.</p>\n");
-		next = web_post_list(f, &pg->body, &l, &newest);
+		next = web_post_list(f, &pg->body, &l, WEB_LIST_BUDGET, &newest);
 		web_older_link(f, &pg->body, path, next);
 		web_end(f, &pg->body);
 		pg->status = 200;

@@ -80,7 +80,7 @@ static int tag_page(struct fed *f, const char *tag, int64_t max_id, struct web_p
 				    "with this tag, newest first.</p>\n");
 		if (l.n == 0)
 			buf_puts(&pg->body, "<p class=\"dim\">No posts here.</p>\n");
-		next = web_post_list(f, &pg->body, &l, &newest);
+		next = web_post_list(f, &pg->body, &l, WEB_LIST_BUDGET, &newest);
 		web_older_link(f, &pg->body, path, next);
 		web_end(f, &pg->body);
 		pg->status = 200;

@@ -273,7 +273,8 @@ static void pages_stay_under_30k(void **state)
 	char longest[501], *huge = xmalloc(200001), *body;
 	int64_t root = 0, boost;
 
-	memset(longest, '<', 500); /* each one escaped to four bytes */
+	memcpy(longest, "#long ", 6);
+	memset(longest + 6, '<', 494); /* each one escaped to four bytes */
 	longest[500] = '\0';
 	memset(huge, '&', 200000);
 	huge[200000] = '\0';
@@ -294,6 +295,14 @@ static void pages_stay_under_30k(void **state)
 	body = html(f, POST, "alice", root);
 	assert_true(strlen(body) < WEB_PAGE_MAX);
 	present(body, "replies are not shown here");
+	free(body);
+	body = html(f, ABOUT, NULL, 0);
+	assert_true(strlen(body) < WEB_PAGE_MAX);
+	present(body, "Lately");
+	free(body);
+	body = html(f, TAG, "long", 0);
+	assert_true(strlen(body) < WEB_PAGE_MAX);
+	present(body, "?max_id=");
 	free(body);
 	free(huge);
 }
