@@ -435,7 +435,7 @@ struct http_reply {
 	char *location;
 	int vary_accept;
 	/* Pages (web_reply) set these too; left zero, none is sent. */
-	char *etag; /* quoted; owned */
+	char etag[32]; /* quoted; "" for none */
 	int64_t last_modified;
 	const char *cache_control;
 	const char *csp; /* HTML without it gets a policy that allows nothing */

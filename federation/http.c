@@ -94,7 +94,7 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, struct http_reply *r
 		MHD_add_response_header(res, "Location", rep->location);
 	if (rep->vary_accept)
 		MHD_add_response_header(res, "Vary", "Accept");
-	if (rep->etag)
+	if (rep->etag[0])
 		MHD_add_response_header(res, "ETag", rep->etag);
 	if (rep->last_modified > 0) {
 		char date[40];
@@ -191,7 +191,6 @@ static enum MHD_Result answer(struct http_server *hs, struct MHD_Connection *c,
 	ok = send_reply(c, &rep);
 	buf_free(&rep.body);
 	free(rep.location);
-	free(rep.etag);
 	free(path);
 	return ok;
 }

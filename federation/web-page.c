@@ -358,8 +358,7 @@ void web_reply(const struct http_request *req, struct web_page *pg,
 	int64_t since;
 
 	sha256_hex(buf_str(&pg->body), pg->body.len, hex);
-	free(rep->etag);
-	rep->etag = xasprintf("\"%.24s\"", hex);
+	snprintf(rep->etag, sizeof rep->etag, "\"%.24s\"", hex);
 	rep->status = pg->status;
 	rep->content_type = pg->content_type;
 	rep->last_modified = pg->status == 200 ? pg->last_modified : 0;

@@ -417,7 +417,7 @@ static void etags_give_304(void **state)
 
 	post(f->camp, alice, VIS_PUBLIC, "hello");
 	assert_int_equal(answer(f, &h, &rep), 200);
-	assert_non_null(rep.etag);
+	assert_true(rep.etag[0] == '"');
 	assert_true(rep.body.len > 0 && rep.last_modified > 0);
 	assert_non_null(strstr(rep.csp, "style-src 'sha256-"));
 	assert_null(strstr(rep.csp, "unsafe"));
@@ -440,7 +440,6 @@ static void etags_give_304(void **state)
 	h.inm = etag;
 	assert_int_equal(answer(f, &h, &rep), 200);
 	free(etag);
-	free(rep.etag);
 	buf_free(&rep.body);
 }
 
