@@ -263,6 +263,28 @@ static void only_public_posts_reach_any_page(void **state)
 	free(page(f, TAG, "no%20tag", 0, 404));
 }
 
+static void a_moved_member_says_where(void **state)
+{
+	struct fed_fixture *f = *state;
+	int64_t alice = member(f->camp, "alice"), bob = member(f->camp, "bob");
+	char *body;
+
+	body = html(f, PROFILE, "alice", 0);
+	absent(body, "has moved");
+	free(body);
+	assert_int_equal(
+		fed_move_add(f->camp->st, alice, "https://elsewhere.example/@al"), 0);
+	body = html(f, PROFILE, "alice", 0);
+	present(body, "has moved to <a href=\"https://elsewhere.example/@al\" "
+		      "rel=\"nofollow ugc noopener\">https://elsewhere.example/@al</a>");
+	free(body);
+	assert_int_equal(fed_move_add(f->camp->st, bob, "javascript:alert(1)"), 0);
+	body = html(f, PROFILE, "bob", 0);
+	present(body, "has moved to javascript:alert(1).");
+	absent(body, "href=\"javascript");
+	free(body);
+}
+
 /* ---- size ----------------------------------------------------------------------- */
 
 static void pages_stay_under_30k(void **state)
@@ -452,6 +474,8 @@ int main(void)
 						fed_setup, fed_teardown),
 		cmocka_unit_test_setup_teardown(only_public_posts_reach_any_page,
 						fed_setup, fed_teardown),
+		cmocka_unit_test_setup_teardown(a_moved_member_says_where, fed_setup,
+						fed_teardown),
 		cmocka_unit_test_setup_teardown(pages_stay_under_30k, fed_setup,
 						fed_teardown),
 		cmocka_unit_test_setup_teardown(atom_feeds_are_well_formed, fed_setup,
