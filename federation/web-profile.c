@@ -20,8 +20,7 @@ struct profile {
 	struct account a;
 	char *handle; /* alice@camp.example */
 	char *moved_to;
-	int64_t posts;
-	struct account_counts counts;
+	int64_t posts, followers, following;
 };
 
 static void profile_free(struct profile *p)
@@ -43,10 +42,14 @@ static int profile_load(struct fed *f, const char *username, struct profile *p)
 		account_free(&p->a);
 		return CAMP_ENOENT;
 	}
+	int64_t id = p->a.id;
 	p->handle = xasprintf("%s@%s", p->a.username, f->cfg->domain);
-	if ((r = audience_public_count(f->st, PUBLIC_PROFILE, p->a.id, &p->posts)) != 0 ||
-	    (r = account_counts(f->st, p->a.id, &p->counts)) != 0 ||
-	    (r = account_moved_to(f->st, p->a.id, &p->moved_to)) != 0)
+	r = audience_public_count(f->st, PUBLIC_PROFILE, id, &p->posts);
+	if (r == 0)
+		r = account_follow_counts(f->st, id, &p->followers, &p->following);
+	if (r == 0)
+		r = account_moved_to(f->st, id, &p->moved_to);
+	if (r != 0)
 		profile_free(p);
 	return r;
 }
@@ -82,8 +85,8 @@ static void put_card(struct fed *f, struct buf *b, const struct profile *p)
 	buf_puts(b, "<p class=\"dim\">Joined ");
 	web_date(b, p->a.created_at);
 	put_count(b, p->posts, "post", "posts");
-	put_count(b, p->counts.followers, "follower", "followers");
-	put_count(b, p->counts.following, "following", "following");
+	put_count(b, p->followers, "follower", "followers");
+	put_count(b, p->following, "following", "following");
 	buf_puts(b, "</p>\n<p>To follow from Mastodon or any other fediverse server, "
 		    "search there for <code class=\"handle\">@");
 	web_text(b, p->handle, TEXT_NAME);

@@ -290,6 +290,23 @@ void camp_staff_free(struct staff_member *s, int n)
 	free(s);
 }
 
+int account_follow_counts(struct store *st, int64_t id, int64_t *followers,
+			  int64_t *following)
+{
+	/* account_counts() counts the member's posts too, twice: a scan of
+	 * every post they wrote, which a profile page does not need. */
+	static const char followers_sql[] =
+		"SELECT count(*) FROM follows WHERE target_id = ?1 AND state = 2";
+	static const char following_sql[] =
+		"SELECT count(*) FROM follows WHERE follower_id = ?1 AND state = 2";
+	int r;
+
+	*followers = *following = 0;
+	if ((r = query_int64(st, followers_sql, followers, 1, id)) == 0)
+		r = query_int64(st, following_sql, following, 1, id);
+	return r;
+}
+
 int account_moved_to(struct store *st, int64_t account_id, char **uri)
 {
 	static const char sql[] = "SELECT target_uri FROM fed_moves WHERE account_id = ?1"

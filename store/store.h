@@ -744,6 +744,9 @@ struct staff_member {
 };
 int camp_staff(struct store *st, struct staff_member **out, int *n);
 void camp_staff_free(struct staff_member *s, int n);
+/* How many accounts follow id, and how many it follows (accepted). */
+int account_follow_counts(struct store *st, int64_t id, int64_t *followers,
+			  int64_t *following);
 /* Where an account said it moved (the newest Move), or NULL; caller
  * frees. */
 int account_moved_to(struct store *st, int64_t account_id, char **uri);
