@@ -491,15 +491,16 @@ int audience_on_public_page(struct store *st, enum public_exit exit, int64_t pos
 int audience_public_count(struct store *st, enum public_exit exit, int64_t account_id,
 			  int64_t *n)
 {
-	/* The row's levels as a bit mask over the visibility column; boosts
-	 * are not counted. */
-	static const char sql[] = "SELECT count(*) FROM posts WHERE account_id = ?1"
-				  " AND boost_of_id IS NULL AND (?2 >> visibility) & 1"
-				  " AND (local = 1 OR ?3 = 0)";
+	/* The row's levels as a bit mask over the visibility column, read
+	 * from an index alone (a member may have written 15,000 posts);
+	 * boosts are not counted, and a member's posts are all local. */
+	static const char sql[] =
+		"SELECT count(*) FROM posts INDEXED BY posts_account_public"
+		" WHERE account_id = ?1 AND local = 1 AND boost_of_id IS NULL"
+		" AND (?2 >> visibility) & 1";
 
 	*n = 0;
 	if ((int)exit < 0 || exit >= PUBLIC_EXIT_COUNT)
 		return err_set(CAMP_EINVAL, "no such page");
-	return query_int64(st, sql, n, 3, account_id, (int64_t)public_rules[exit].levels,
-			   (int64_t)public_rules[exit].local_only);
+	return query_int64(st, sql, n, 2, account_id, (int64_t)public_rules[exit].levels);
 }

@@ -706,7 +706,7 @@ enum public_exit {
  * anonymous viewer may see. */
 int audience_on_public_page(struct store *st, enum public_exit exit, int64_t post_id,
 			    int *yes);
-/* How many of an account's posts (boosts not counted) page `exit` shows. */
+/* How many of a member's posts (boosts not counted) page `exit` shows. */
 int audience_public_count(struct store *st, enum public_exit exit, int64_t account_id,
 			  int64_t *n);
 
