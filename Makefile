@@ -223,7 +223,10 @@ INSTALLED = $(BINDIR)/camp $(MANDIR)/man8/camp.8 $(MANDIR)/man7/camp.7 \
 # not need them.
 DEBS_PKG_TEST = systemd man-db groff-base nginx-light caddy
 
-DEBS_TEST += $(DEBS_PKG_TEST)
+# The public web pages' tests drive a real browser and a text browser, and
+# parse the Atom feeds with a library.
+WEB_TEST_DEBS = chromium lynx python3-feedparser
+DEBS_TEST += $(DEBS_PKG_TEST) $(WEB_TEST_DEBS)
 
 .PHONY: install uninstall deb deb-check
 
