@@ -2,7 +2,8 @@
 """The federation benchmarks of issue 13, camp and an anchor side by side.
 
     /usr/bin/python3 bench/fed.py --camp ./camp --fedload build/bench/fedload \
-        [--snac PATH-TO-SNAC] [--only calibrate,http,inbox,fanout] [--quick]
+        [--snac PATH-TO-SNAC] [--only calibrate,http,inbox,fanout,profile]
+        [--sizes 100,500,2000,5000] [--quick]
 
 (`make bench-fed SNAC=...` runs it.)  It starts everything it needs and
 stops it at exit:
@@ -37,6 +38,8 @@ medians with the ratio:
              Accept arrived is reported too), then one public post: time
              from the post being stored to the last arrival at a mock inbox,
              next to the bound of RSA signatures per second on this machine
+  profile    (only when asked) perf's flat profile of camp's federation
+             child during an inbox flood and a fan-out: DIR/perf-*.txt
 
 Output goes to stdout and to DIR/fed-results.md.  Pitfalls: `ulimit -n`
 must allow ACTORS + a few hundred descriptors (the mock listens once per
@@ -64,6 +67,18 @@ def http_get(url, accept=AS_ACCEPT, data=None, timeout=30):
     req = urllib.request.Request(url, data=data, headers={"Accept": accept})
     with urllib.request.urlopen(req, timeout=timeout) as r:
         return r.read().decode()
+
+
+def failures(runs):
+    """What went wrong over runs: non-2xx statuses and connection errors."""
+    bad = {}
+    for x in runs:
+        for status, n in x["status"].items():
+            if not status.startswith("2"):
+                bad[status] = bad.get(status, 0) + n
+        if x["errors"]:
+            bad["no answer"] = bad.get("no answer", 0) + x["errors"]
+    return ", ".join("%d× %s" % (n, s) for s, n in sorted(bad.items())) or "none"
 
 
 class Mock:
@@ -354,6 +369,15 @@ class Bench:
             time.sleep(0.1)
         return last, last_t - start
 
+    def warm_up(self):
+        """Each server fetches and keeps every flood actor's key once."""
+        if getattr(self, "warmed", False):
+            return
+        for t in self.targets:
+            self.post_load(t, "create", "warm%d" % int(time.time()), FLOOD_ACTORS, 8, True)
+            t.settle()
+        self.warmed = True
+
     def flood_once(self, t, conc, ka, rep, count, sample):
         tag = "f%d%s%d-%d" % (conc, "k" if ka else "n", rep, int(time.time()))
         t.settle()
@@ -373,10 +397,7 @@ class Bench:
     def inbox(self):
         self.row_header("Inbox: signed Creates from %d actors, each on its own address"
                         % FLOOD_ACTORS)
-        # Warm-up: each server fetches and keeps every actor's key once.
-        for t in self.targets:
-            self.post_load(t, "create", "warm%d" % int(time.time()), FLOOD_ACTORS, 8, True)
-            t.settle()
+        self.warm_up()
         rows, mem = [], []
         counts = {1: self.args.flood // 8, 8: self.args.flood // 2, 64: self.args.flood}
         for conc in (1, 8, 64):
@@ -393,7 +414,8 @@ class Bench:
                     stored.append(median([x["stored_rate"] for x in xs]))
                     row += [fmt(median([x["rate"] for x in xs])), fmt(stored[-1]),
                             fmt(median([x["p99_ms"] for x in xs]), 1),
-                            "%d/%d" % (sum(x["lost"] for x in xs), 3 * counts[conc])]
+                            "%d/%d" % (sum(x["lost"] for x in xs), 3 * counts[conc]),
+                            failures(xs)]
                     if conc == 64:
                         mem.append([row[0], t.name,
                                     fmt(median([x["pss"] for x in xs]), 1),
@@ -405,7 +427,7 @@ class Bench:
         header = ["concurrency"]
         for n in self.names():
             header += ["%s accepted/s" % n, "%s stored/s" % n, "%s p99 ms" % n,
-                       "%s lost" % n]
+                       "%s lost" % n, "%s not 2xx" % n]
         if len(self.targets) > 1:
             header.append("stored: camp / snac2")
         self.report(benchlib.table(rows, header))
@@ -437,14 +459,16 @@ class Bench:
         start = time.time()
         x = self.post_load(t, "follow", "fol-%s" % t.name, n, 16, True,
                            first=t.followers, actors=n, path=t.inbox)
-        deadline = time.time() + 600
+        deadline, last, last_t = time.time() + 600, -1, time.time()
         while time.time() < deadline:
             got = self.mock.stats(t.key_filter)["accept"] - before
-            if got >= n:
+            if got != last:
+                last, last_t = got, time.time()
+            if got >= n or time.time() - last_t > 30:
                 break
             time.sleep(0.1)
         t.followers = upto
-        return x, got, time.time() - start
+        return x, got, last_t - start
 
     def fanout_once(self, t, size):
         self.mock.reset()
@@ -515,6 +539,66 @@ class Bench:
         self.report()
 
 
+def perf_report(data, out_path):
+    """perf's flat profile by library and by function, as text."""
+    with open(out_path, "w") as out:
+        for sort in ("dso", "dso,sym"):
+            txt = subprocess.run(["perf", "report", "-i", data, "--stdio", "--no-children",
+                                  "--sort", sort, "--percent-limit", "0.5"],
+                                 capture_output=True, text=True).stdout
+            out.write("\n".join(line for line in txt.splitlines()
+                                if line.strip() and not line.startswith("#")) + "\n\n")
+    return out_path
+
+
+class Profiled:
+    """`perf record` of one process (every thread) while a block runs."""
+
+    def __init__(self, pid, data):
+        self.pid, self.data = pid, data
+
+    def __enter__(self):
+        self.proc = subprocess.Popen(["perf", "record", "-F", "499", "-e", "cpu-clock",
+                                      "-p", str(self.pid), "-o", self.data],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(1)
+        return self
+
+    def __exit__(self, *exc):
+        self.proc.send_signal(2)
+        self.proc.wait(60)
+
+
+def profile(bench):
+    """Where camp's federation child spends its time: a flat profile (perf
+    record, cpu-clock at 499 Hz, every thread) of one inbox flood at c=64
+    with and without keep-alive, and of one fan-out to the largest of
+    --sizes (followers are added first if need be).  Reports go to DIR/perf-*.txt."""
+    camp = bench.targets[0]
+    pid = camp.http_pid()
+    r = bench.report
+    bench.row_header("Profile of camp's federation child (perf, cpu-clock)")
+    bench.warm_up()
+    for ka in (True, False):
+        name = "perf-inbox-%s" % ("keepalive" if ka else "newconn")
+        data = os.path.join(bench.args.dir, name + ".data")
+        with Profiled(pid, data):
+            x = bench.flood_once(camp, 64, ka, 9, bench.args.flood, False)
+        r("- inbox c=64 %s: %s stored/s under perf; `%s`" % (
+            "keep-alive" if ka else "new connection", fmt(x["stored_rate"]),
+            perf_report(data, os.path.join(bench.args.dir, name + ".txt"))))
+    if camp.followers < max(bench.args.sizes):
+        bench.add_followers(camp, max(bench.args.sizes))
+    if camp.followers:
+        data = os.path.join(bench.args.dir, "perf-fanout.data")
+        with Profiled(pid, data):
+            x = bench.fanout_once(camp, camp.followers)
+        r("- fan-out to %d: %s s under perf; `%s`" % (
+            camp.followers, fmt(x["secs"], 2),
+            perf_report(data, os.path.join(bench.args.dir, "perf-fanout.txt"))))
+    r()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--camp", default="./camp")
@@ -531,7 +615,10 @@ def main():
     bench = Bench(args)
     bench.start()
     for row in args.only.split(","):
-        getattr(bench, row)()
+        if row == "profile":
+            profile(bench)
+        else:
+            getattr(bench, row)()
     bench.report("Load average at the end: %s." % benchlib.loadavg())
 
 
