@@ -96,6 +96,9 @@ class Mock:
         q = "?key=" + key if key else ""
         return json.loads(http_get("http://127.0.0.1:%d/stats%s" % (self.control, q)))
 
+    def times(self, key):
+        return http_get("http://127.0.0.1:%d/times?key=%s" % (self.control, key))
+
     def reset(self):
         http_get("http://127.0.0.1:%d/reset" % self.control)
 
@@ -483,8 +486,13 @@ class Bench:
             if s["create_hosts"] >= size or time.time() - last_t > 15:
                 break
             time.sleep(0.05)
+        times = sorted(int(line.split()[0]) / 1e6 for line in self.mock.times(
+            t.key_filter).splitlines() if line.endswith(" Create"))
         return {"arrived": s["create_hosts"], "bad_sig": s["sig_bad"],
-                "secs": s["last_us"] / 1e6 - posted if s["create"] else None,
+                "secs": times[-1] - posted if times else None,
+                "first": times[0] - posted if times else None,
+                "rate": (len(times) - 1) / (times[-1] - times[0]) if len(times) > 1 and
+                times[-1] > times[0] else None,
                 "post_cmd": posted - t0}
 
     def rsa_speed(self):
@@ -515,7 +523,9 @@ class Bench:
             for t in self.targets:
                 xs = res[t.name]
                 times.append(median([x["secs"] for x in xs]))
-                row += [fmt(times[-1], 2), "%d/%d" % (min(x["arrived"] for x in xs), size),
+                row += [fmt(times[-1], 2), fmt(median([x["first"] for x in xs]), 2),
+                        fmt(median([x["rate"] for x in xs])),
+                        "%d/%d" % (min(x["arrived"] for x in xs), size),
                         sum(x["bad_sig"] for x in xs)]
             if len(times) > 1:
                 row.append(ratio(times[0], times[1]))
@@ -523,8 +533,9 @@ class Bench:
             rows.append(row)
         header = ["followers"]
         for n in self.names():
-            header += ["%s s to last arrival" % n, "%s arrived (worst run)" % n,
-                       "%s bad signatures" % n]
+            header += ["%s s to last arrival" % n, "%s s to first" % n,
+                       "%s deliveries/s after the first" % n,
+                       "%s arrived (worst run)" % n, "%s bad signatures" % n]
         if len(self.targets) > 1:
             header.append("camp / snac2 time")
         header.append("one core's RSA signing alone, s")
@@ -540,12 +551,17 @@ class Bench:
 
 
 def perf_report(data, out_path):
-    """perf's flat profile by library and by function, as text."""
+    """perf's profile by library and by function (self), and by function
+    inclusive of what it calls, as text."""
     with open(out_path, "w") as out:
-        for sort in ("dso", "dso,sym"):
-            txt = subprocess.run(["perf", "report", "-i", data, "--stdio", "--no-children",
-                                  "--sort", sort, "--percent-limit", "0.5"],
+        for sort, children in (("dso", "--no-children"), ("dso,sym", "--no-children"),
+                               ("sym", "--children")):
+            txt = subprocess.run(["perf", "report", "-i", data, "--stdio", children,
+                                  "-g", "none", "--sort", sort, "--percent-limit",
+                                  "0.5" if children == "--no-children" else "3"],
                                  capture_output=True, text=True).stdout
+            out.write("%s, %s:\n" % (sort, "inclusive of callees" if children ==
+                                      "--children" else "self"))
             out.write("\n".join(line for line in txt.splitlines()
                                 if line.strip() and not line.startswith("#")) + "\n\n")
     return out_path
@@ -558,8 +574,9 @@ class Profiled:
         self.pid, self.data = pid, data
 
     def __enter__(self):
-        self.proc = subprocess.Popen(["perf", "record", "-F", "499", "-e", "cpu-clock",
-                                      "-p", str(self.pid), "-o", self.data],
+        self.proc = subprocess.Popen(["perf", "record", "-F", "199", "-e", "cpu-clock",
+                                      "--call-graph", "dwarf,16384", "-p", str(self.pid),
+                                      "-o", self.data],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(1)
         return self
@@ -570,8 +587,9 @@ class Profiled:
 
 
 def profile(bench):
-    """Where camp's federation child spends its time: a flat profile (perf
-    record, cpu-clock at 499 Hz, every thread) of one inbox flood at c=64
+    """Where camp's federation child spends its time: a profile (perf
+    record, cpu-clock at 199 Hz with DWARF call graphs, every thread),
+    flat and inclusive of callees, of one inbox flood at c=64
     with and without keep-alive, and of one fan-out to the largest of
     --sizes (followers are added first if need be).  Reports go to DIR/perf-*.txt."""
     camp = bench.targets[0]

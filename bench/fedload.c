@@ -10,7 +10,7 @@
  *                               its Person, WebFinger and a shared inbox
  *                               that logs every arrival with a wall-clock
  *                               time and checks its signature; a control
- *                               address answers /stats and /reset
+ *                               address answers /stats, /times, /reset
  *   fedload trivial PORT        a server that answers 200 at once: the
  *                               ceiling of the load client on this machine
  *   fedload post ...            signed POSTs (Create or Follow) from the
@@ -919,7 +919,8 @@ static void inbox_post(struct world *W, struct sconn *c, const char *head,
 }
 
 /* GET /stats[?key=SUBSTR]: what arrived (from signers whose key id holds
- * SUBSTR).  GET /reset forgets it.  POST /trust "KEYID\nPEM" trusts a key. */
+ * SUBSTR); GET /times[?key=SUBSTR]: each arrival, one line "TIME_US ACTOR
+ * TYPE".  GET /reset forgets them.  POST /trust "KEYID\nPEM" trusts a key. */
 static void control(struct world *W, struct sconn *c, const char *method,
 		    const char *path, const char *body)
 {
@@ -947,6 +948,13 @@ static void control(struct world *W, struct sconn *c, const char *method,
 			free(W->arr[i].key_id);
 		W->narr = 0;
 		reply(c, 200, "text/plain", "reset\n");
+	} else if (strncmp(path, "/times", 6) == 0) {
+		for (size_t i = 0; i < W->narr; i++)
+			if (!q || (W->arr[i].key_id && strstr(W->arr[i].key_id, q + 5)))
+				str_printf(&s, "%lld %d %s\n", (long long)W->arr[i].t_us,
+					   W->arr[i].actor, W->arr[i].type);
+		reply(c, 200, "text/plain", s.p ? s.p : "");
+		free(s.p);
 	} else if (strncmp(path, "/stats", 6) == 0) {
 		for (size_t i = 0; i < W->narr; i++) {
 			struct arrival *a = &W->arr[i];
