@@ -126,6 +126,9 @@ static void str_add(struct str *s, const char *data, size_t n)
 }
 
 static void str_printf(struct str *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void str_printf(struct str *s, const char *fmt, ...)
 {
 	va_list ap;
 	char small[1024];
@@ -691,6 +694,12 @@ static int cmd_post(int argc, char **argv)
 	}
 	L.deadline = mono_s() + opt_num(argc, argv, "--seconds", 600);
 	load_run(&L, conc, mono_s() - t0);
+	for (size_t i = 0; i < L.nreqs; i++)
+		free(L.reqs[i].data);
+	free(L.reqs);
+	for (int i = 0; i < actors; i++)
+		EVP_PKEY_free(k[i]);
+	free(k);
 	return 0;
 }
 
@@ -866,6 +875,8 @@ static int check_sig(struct world *W, const char *head, const char *path,
 	    !(sigval = strstr(sig, "signature=\"")))
 		return 0;
 	kid += 7, hdrs += 9, sigval += 11;
+	if (!strchr(kid, '"') || !strchr(hdrs, '"') || !strchr(sigval, '"'))
+		return 0;
 	*strchr(kid, '"') = *strchr(hdrs, '"') = *strchr(sigval, '"') = '\0';
 	*key_id = strdup(kid);
 	for (int i = 0; i < W->ntrust; i++)
