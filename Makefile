@@ -96,7 +96,7 @@ bench-fed: camp $(BUILD)/bench/fedload
 	  --dir $(BENCH_DIR) $(if $(SNAC),--snac $(SNAC)) $(BENCH_ARGS)
 
 bench-ssh: camp
-	/usr/bin/python3 bench/ssh.py --camp ./camp $(BENCH_ARGS)
+	/usr/bin/python3 bench/ssh.py --camp ./camp --dir $(BENCH_DIR) $(BENCH_ARGS)
 
 # Installs whatever Debian packages are missing (needs root for that).
 deps:
