@@ -9,6 +9,7 @@
 #   make fuzz     build the libFuzzer targets (DEBS_RUN and DEBS_FUZZ)
 #   make format   apply .clang-format to every C file
 #   make bench    the timeline benchmark (bench/; never part of make test)
+#   make bench-fed, bench-ssh   federation and login/memory benchmarks
 #
 # Dependencies are found with pkg-config.  Nothing is downloaded but
 # Debian packages (apt-get) and the npm packages of the interop peer.
@@ -52,7 +53,7 @@ DEMO_SSH_PORT ?= 2222
 DEMO_HTTP_PORT ?= 8080
 
 .PHONY: all deps test-deps fuzz-deps run test check asan format format-check clean \
-	fuzz interop-deps bench
+	fuzz interop-deps bench bench-fed bench-ssh
 all: camp
 
 camp: $(BUILD)/camp
@@ -98,6 +99,18 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/libcamp.a
 
 bench: $(BUILD)/bench/timeline
 	$(BUILD)/bench/timeline --dir $(BENCH_DIR) $(BENCH_ARGS)
+
+# The federation benchmarks (HTTP GETs, inbox flood, fan-out) against
+# camp and, when SNAC is the path of a snac binary, snac2 as the anchor;
+# the SSH ones (login time, memory per session) against a private OpenSSH
+# sshd.  BENCH_ARGS passes flags (--only ROW, --quick); see bench/*.py.
+SNAC ?=
+bench-fed: camp $(BUILD)/bench/fedload
+	/usr/bin/python3 bench/fed.py --camp ./camp --fedload $(BUILD)/bench/fedload \
+	  --dir $(BENCH_DIR) $(if $(SNAC),--snac $(SNAC)) $(BENCH_ARGS)
+
+bench-ssh: camp
+	/usr/bin/python3 bench/ssh.py --camp ./camp --dir $(BENCH_DIR) $(BENCH_ARGS)
 
 # $(call apt_install,PACKAGES) installs those of the Debian PACKAGES that
 # are missing (which needs root).  nodejs and npm count as there when node
