@@ -9,6 +9,7 @@
 #   make fuzz     build the libFuzzer targets (DEBS_RUN and DEBS_FUZZ)
 #   make format   apply .clang-format to every C file
 #   make bench    the timeline benchmark (bench/; never part of make test)
+#   make bench-fed, bench-ssh   federation and login/memory benchmarks
 #
 # Dependencies are found with pkg-config.  Nothing is downloaded but
 # Debian packages (apt-get) and the npm packages of the interop peer.
@@ -53,7 +54,7 @@ DEMO_SSH_PORT ?= 2222
 DEMO_HTTP_PORT ?= 8080
 
 .PHONY: all deps test-deps fuzz-deps run test check asan format format-check clean \
-	fuzz interop-deps bench
+	fuzz interop-deps bench bench-fed bench-ssh
 all: camp
 
 camp: $(BUILD)/camp
@@ -99,6 +100,18 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/libcamp.a
 
 bench: $(BUILD)/bench/timeline
 	$(BUILD)/bench/timeline --dir $(BENCH_DIR) $(BENCH_ARGS)
+
+# The federation benchmarks (HTTP GETs, inbox flood, fan-out) against
+# camp and, when SNAC is the path of a snac binary, snac2 as the anchor;
+# the SSH ones (login time, memory per session) against a private OpenSSH
+# sshd.  BENCH_ARGS passes flags (--only ROW, --quick); see bench/*.py.
+SNAC ?=
+bench-fed: camp $(BUILD)/bench/fedload
+	/usr/bin/python3 bench/fed.py --camp ./camp --fedload $(BUILD)/bench/fedload \
+	  --dir $(BENCH_DIR) $(if $(SNAC),--snac $(SNAC)) $(BENCH_ARGS)
+
+bench-ssh: camp
+	/usr/bin/python3 bench/ssh.py --camp ./camp --dir $(BENCH_DIR) $(BENCH_ARGS)
 
 # $(call apt_install,PACKAGES) installs those of the Debian PACKAGES that
 # are missing (which needs root).  nodejs and npm count as there when node
@@ -197,3 +210,81 @@ format-check:
 
 clean:
 	rm -rf build build-asan build-fuzz camp
+
+# ---- Installing: make install, make uninstall, make deb ----
+#
+# `make install` copies what a camp server needs under $(DESTDIR)$(PREFIX):
+# the binary, the man pages camp(8) and camp(7), the systemd unit (with the
+# binary's path written in), the certbot deploy hook, the README (its
+# runbook) and the reverse-proxy examples.  It installs no package, makes
+# no user and needs no network; `make uninstall` removes exactly those
+# files.  INSTALL_BIN names the binary to install (./camp by default; the
+# tests pass theirs).
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+LIBEXECDIR ?= $(PREFIX)/lib/camp
+DOCDIR ?= $(PREFIX)/share/doc/camp
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+INSTALL_BIN ?= camp
+INSTALLED = $(BINDIR)/camp $(MANDIR)/man8/camp.8 $(MANDIR)/man7/camp.7 \
+	$(UNITDIR)/camp.service $(LIBEXECDIR)/certbot-deploy \
+	$(DOCDIR)/README.md $(DOCDIR)/examples/nginx.conf \
+	$(DOCDIR)/examples/Caddyfile
+# What the install, man page and reverse-proxy tests run (tests/e2e/
+# test_install.py, test_man.py, test_proxy.py): systemd-analyze, man,
+# nginx and Caddy.  make test and make asan install them; make run does
+# not need them.
+DEBS_PKG_TEST = systemd man-db groff-base nginx-light caddy
+
+# The public web pages' tests drive a real browser and a text browser, and
+# parse the Atom feeds with a library.
+WEB_TEST_DEBS = chromium lynx python3-feedparser
+DEBS_TEST += $(DEBS_PKG_TEST) $(WEB_TEST_DEBS)
+
+.PHONY: install uninstall deb deb-check
+
+install: $(INSTALL_BIN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 \
+	  $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(UNITDIR) $(DESTDIR)$(LIBEXECDIR) \
+	  $(DESTDIR)$(DOCDIR)/examples
+	install -m 0755 $(INSTALL_BIN) $(DESTDIR)$(BINDIR)/camp
+	install -m 0644 man/camp.8 $(DESTDIR)$(MANDIR)/man8/camp.8
+	install -m 0644 man/camp.7 $(DESTDIR)$(MANDIR)/man7/camp.7
+	sed 's|@BINDIR@|$(BINDIR)|g' dist/camp.service.in \
+	  > $(DESTDIR)$(UNITDIR)/camp.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/camp.service
+	install -m 0755 dist/certbot-deploy $(DESTDIR)$(LIBEXECDIR)/certbot-deploy
+	install -m 0644 README.md $(DESTDIR)$(DOCDIR)/README.md
+	install -m 0644 dist/nginx.conf dist/Caddyfile $(DESTDIR)$(DOCDIR)/examples
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	rmdir $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(DOCDIR)/examples \
+	  $(DESTDIR)$(DOCDIR) 2>/dev/null || true
+
+# The Debian package (debian/): installs its build dependencies if any are
+# missing (as root), builds with the unit tests (debian/rules runs them),
+# and leaves the .deb in build/deb/.  The build starts with `make clean`
+# (and with dh_clean, which removes what the last build left in debian/).
+deb:
+	@dpkg-checkbuilddeps 2>/dev/null || { \
+	  if [ "$$(id -u)" != 0 ]; then \
+	    echo "make deb: missing build dependencies (run as root to install them)" >&2; \
+	    exit 1; \
+	  fi; \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive \
+	    apt-get build-dep -y --no-install-recommends ./; }
+	dpkg-buildpackage -us -uc -b
+	mkdir -p build/deb
+	v=$$(dpkg-parsechangelog -S Version); \
+	  mv ../camp_$${v}_*.deb ../camp_$${v}_*.buildinfo ../camp_$${v}_*.changes build/deb/
+	@ls -l build/deb/*.deb
+
+# By hand, as root: installs build/deb's package in a Debian 12 container
+# with systemd as PID 1 and checks it as an operator would (tests/pkg/).
+deb-check:
+	@command -v debootstrap >/dev/null && command -v systemd-nspawn >/dev/null || \
+	  { apt-get update && DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y --no-install-recommends debootstrap systemd-container; }
+	tests/pkg/check-deb.sh

@@ -132,7 +132,7 @@ int federation_main(const char *dir)
 		return 1;
 	}
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	struct fed f = {.st = st, .cfg = &cfg, .base = cfg.public_url};
+	struct fed f = {.st = st, .cfg = &cfg, .base = cfg.public_url, .dir = dir};
 	threads_prepare(&f);
 	if ((r = delivery_release_all(st)) != 0 ||
 	    (r = fed_instance_keys(&f, &priv, &pub)) != 0 ||

@@ -43,6 +43,7 @@ struct fed {
 	const char *base; /* public_url, no trailing slash */
 	struct fetch_limit *limit;
 	int64_t deadline_ms; /* 0: each fetch has only its own timeout */
+	const char *dir;     /* the camp folder (conduct.txt); NULL: none */
 };
 
 /* ---- fed-main.c: the federation child ---------------------------------- */
@@ -542,7 +543,7 @@ struct http_server;
 /* Listens on cfg->http_listen, with TLS when tls_cert/tls_key are set, and
  * serves from threads of its own (one per connection) until stopped.
  * Each thread opens DIR/camp.db for itself; f gives the configuration
- * and public URL, which must outlive the server.  Call it with every
+ * and public URL, which (with dir) must outlive the server.  Call it with every
  * library the threads share already initialized (federation_main does). */
 int http_server_start(struct fed *f, const char *dir, struct http_server **out);
 /* Stops listening and waits for every connection thread to end. */
@@ -565,11 +566,112 @@ struct http_reply {
 	struct buf body;
 	char *location;
 	int vary_accept;
+	/* Pages (web_reply) set these too; left zero, none is sent. */
+	char etag[32]; /* quoted; "" for none */
+	int64_t last_modified;
+	const char *cache_control;
+	const char *csp; /* HTML without it gets a policy that allows nothing */
 };
 /* Routes one request; fills reply. */
 void routes_dispatch(struct fed *f, const struct http_request *req,
 		     struct http_reply *reply);
 /* The value of a query parameter, decoded (caller frees), or NULL. */
 char *http_query_param(const char *query, const char *name);
+
+/* ---- web-*.c: the camp's public face for browsers ------------------------
+ * HTML pages (About, profiles, posts, tags) and Atom feeds, answered on
+ * the same URLs as the ActivityPub documents when the client asks for
+ * HTML.  What they show comes from store/public.c alone. */
+
+/* A rendered page.  body is owned (web_page_free). */
+struct web_page {
+	int status; /* 200, or 404 with a page that says nothing more */
+	const char *content_type;
+	struct buf body;
+	int64_t last_modified; /* the newest thing shown; 0 when unknown */
+};
+void web_page_free(struct web_page *pg);
+
+/* Each renders into a zeroed *out: 0 with out->status 200 or 404, or a
+ * negative CAMP_E* (the database failed) with err_last().  Names are as
+ * in the URL: a member's username, a tag without '#' (percent-encoded or
+ * not, any case); max_id pages back (0: newest). */
+int web_about(struct fed *f, struct web_page *out);
+int web_profile(struct fed *f, const char *username, int64_t max_id,
+		struct web_page *out);
+/* A post's page; with username, the post must be that member's. */
+int web_post(struct fed *f, int64_t post_id, const char *username, struct web_page *out);
+int web_tag(struct fed *f, const char *tag, int64_t max_id, struct web_page *out);
+/* Atom 1.0 feeds: a member's public posts, and the camp's. */
+int web_feed_member(struct fed *f, const char *username, struct web_page *out);
+int web_feed_camp(struct fed *f, struct web_page *out);
+
+/* Answers a rendered page: status, body (taken from pg), an ETag from
+ * the body, Last-Modified, Cache-Control, the pages' CSP, and 304 with
+ * no body when the request's If-None-Match (or, without one,
+ * If-Modified-Since) says the client has it. */
+void web_reply(const struct http_request *req, struct web_page *pg,
+	       struct http_reply *rep);
+/* The Content-Security-Policy of every page: nothing but the pages' own
+ * inline stylesheet, by hash.  Static storage. */
+const char *web_csp(void);
+
+/* For the web-*.c files.  The one escaping function: appends s as HTML
+ * (or XML) text, safe in element content and in quoted attributes, with
+ * controls, bidi overrides and invalid bytes (and with TEXT_NAME,
+ * invisible marks) as U+FFFD. */
+void web_textn(struct buf *out, const char *s, size_t len, int flags);
+void web_text(struct buf *out, const char *s, int flags);
+/* Escaped text in which a blank line closes a paragraph and opens the
+ * next ("</p><p>") and a newline is a <br/>; XHTML-safe.  With
+ * web_paragraphs, the whole in a <p> (trailing blank lines dropped). */
+void web_lines(struct buf *out, const char *s, size_t n);
+void web_paragraphs(struct buf *out, const char *s);
+/* A link to path on this camp; a link to a URL from anywhere else, which
+ * is only a link if ap_url_ok() (then rel="nofollow ugc noopener"),
+ * else plain text. */
+void web_local_link(struct fed *f, struct buf *out, const char *path, const char *text,
+		    int flags);
+void web_remote_link(struct buf *out, const char *url, const char *text, int flags);
+/* "Display Name @acct", linked to the account's page. */
+void web_author(struct fed *f, struct buf *out, const struct account_brief *a);
+/* <time> in UTC; a date in words ("30 November 2026"). */
+void web_time(struct buf *out, int64_t t);
+void web_date(struct buf *out, int64_t t);
+/* What a page's head says about it (plain text and absolute URLs, any
+ * of which may be NULL). */
+struct web_head {
+	const char *title, *description;
+	const char *canonical, *og_type;
+	const char *feed, *feed_title; /* its Atom feed */
+	const char *activity;	       /* the same thing as ActivityPub JSON */
+};
+/* The page up to its <main>, and from </main> to the end. */
+void web_begin(struct fed *f, struct buf *b, const struct web_head *h);
+void web_end(struct fed *f, struct buf *b);
+/* Turns pg into the 404 page. */
+void web_not_found(struct fed *f, struct web_page *pg);
+
+/* web-post.c: a post as an <article>.  WEB_POST_FOCUS: the post of its
+ * own page, whole (else cut to a length fit for a list, with a link on). */
+enum { WEB_POST_FOCUS = 1 };
+#define WEB_PAGE_MAX 30000    /* bytes a page may have */
+#define WEB_LIST_BUDGET 24000 /* bytes of posts a list page stops adding at */
+void web_post_article(struct fed *f, struct buf *b, const struct post *p, int flags);
+/* A post's text as paragraphs with its links (XHTML-safe), cut after
+ * max bytes of text (0: whole) with an ellipsis. */
+void web_post_body(struct fed *f, struct buf *b, const struct post *p, size_t max);
+/* A title for a post: its content warning if it has one (never what it
+ * warns about), else the start of its text, on one line.  Caller frees. */
+char *web_post_excerpt(const struct post *p);
+/* A post's page URL path on this camp ("/@alice/12"); caller frees. */
+char *web_post_path(const struct post *p);
+/* Appends a list's posts while b is shorter than budget bytes (a page
+ * uses WEB_LIST_BUDGET); returns the max_id its next page starts from
+ * (0: the end).  *newest grows to the newest time shown. */
+int64_t web_post_list(struct fed *f, struct buf *b, const struct post_list *l,
+		      size_t budget, int64_t *newest);
+/* "Older posts", linking to path?max_id=max_id (nothing when 0). */
+void web_older_link(struct fed *f, struct buf *b, const char *path, int64_t max_id);
 
 #endif

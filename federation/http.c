@@ -33,6 +33,7 @@
 struct http_server {
 	const struct config *cfg;
 	const char *base;
+	const char *dir;
 	struct fetch_limit *limit; /* shared by every connection thread */
 	char *db_path;
 	pthread_key_t thread_fed; /* each connection thread's struct fed */
@@ -93,10 +94,22 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, struct http_reply *r
 		MHD_add_response_header(res, "Location", rep->location);
 	if (rep->vary_accept)
 		MHD_add_response_header(res, "Vary", "Accept");
+	if (rep->etag[0])
+		MHD_add_response_header(res, "ETag", rep->etag);
+	if (rep->last_modified > 0) {
+		char date[40];
+		http_date(rep->last_modified, date);
+		MHD_add_response_header(res, "Last-Modified", date);
+	}
+	if (rep->cache_control)
+		MHD_add_response_header(res, "Cache-Control", rep->cache_control);
 	/* The pages are plain documents: should an escaping mistake ever let
-	 * markup through, no script runs and nothing is loaded. */
+	 * markup through, no script runs and nothing is loaded.  The camp's
+	 * own pages name the one stylesheet they may apply (web_csp). */
 	MHD_add_response_header(res, "X-Content-Type-Options", "nosniff");
-	if (rep->content_type && strncmp(rep->content_type, "text/html", 9) == 0)
+	if (rep->csp)
+		MHD_add_response_header(res, "Content-Security-Policy", rep->csp);
+	else if (rep->content_type && strncmp(rep->content_type, "text/html", 9) == 0)
 		MHD_add_response_header(res, "Content-Security-Policy",
 					"default-src 'none'; frame-ancestors 'none'");
 	MHD_add_response_header(res, "Access-Control-Allow-Origin", "*");
@@ -108,7 +121,8 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, struct http_reply *r
 static enum MHD_Result simple_reply(struct MHD_Connection *c, int status,
 				    const char *text)
 {
-	struct http_reply rep = {status, "text/plain; charset=utf-8", BUF_INIT, NULL, 0};
+	struct http_reply rep = {.status = status,
+				 .content_type = "text/plain; charset=utf-8"};
 	enum MHD_Result ok;
 
 	buf_printf(&rep.body, "%s\n", text);
@@ -144,6 +158,7 @@ static struct fed *thread_fed(struct http_server *hs)
 	f->cfg = hs->cfg;
 	f->base = hs->base;
 	f->limit = hs->limit;
+	f->dir = hs->dir;
 	if (pthread_setspecific(hs->thread_fed, f) != 0)
 		fatal("pthread_setspecific failed");
 	return f;
@@ -164,7 +179,7 @@ static enum MHD_Result answer(struct http_server *hs, struct MHD_Connection *c,
 			s->body.len, strcmp(method, "POST") == 0},
 		.conn = c,
 	};
-	struct http_reply rep = {404, NULL, BUF_INIT, NULL, 0};
+	struct http_reply rep = {.status = 404};
 	struct fed *f = thread_fed(hs);
 	enum MHD_Result ok;
 
@@ -279,6 +294,7 @@ int http_server_start(struct fed *f, const char *dir, struct http_server **out)
 	*out = NULL;
 	hs->cfg = f->cfg;
 	hs->base = f->base;
+	hs->dir = dir;
 	hs->limit = fetch_limit_new();
 	hs->db_path = xasprintf("%s/camp.db", dir);
 	if (pthread_key_create(&hs->thread_fed, thread_fed_free) != 0)

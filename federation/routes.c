@@ -7,9 +7,12 @@
  * served only if audience_may_federate() says it may leave the camp at
  * all, and a post that is not public or unlisted only to a valid
  * signature from an actor audience_can_see() admits.  Anything else is a
- * 404, which says nothing about whether it exists.  Every string put
- * into HTML or XML here (names, bios, posts, the camp's name and URL) is
- * escaped first.
+ * 404, which says nothing about whether it exists.
+ *
+ * The same URLs answer browsers (wants_html) with the camp's pages, made
+ * by web-*.c, which show only what a page may show to anyone, signed
+ * request or not.  The pages' own URLs (/, /about, /@name, /@name/ID,
+ * /tags/NAME and the Atom feeds) are rows here too.
  */
 #include "federation/federation.h"
 
@@ -80,13 +83,19 @@ char *http_query_param(const char *query, const char *name)
 	return NULL;
 }
 
-/* Whether the client asked for HTML rather than ActivityStreams. */
+/* Whether the client asked for HTML rather than ActivityStreams: an
+ * Accept naming an ActivityStreams type gets JSON, else one naming
+ * text/html gets the page; anything else (none, any type, plain JSON)
+ * gets JSON, as fediverse software expects. */
 static int wants_html(struct route_ctx *c)
 {
 	const char *a = c->req->msg.header(c->req->msg.ctx, "accept");
 
 	c->rep->vary_accept = 1;
-	return a && strstr(a, "text/html") && !strstr(a, "json");
+	if (a == NULL || strcasestr(a, "application/activity+json") ||
+	    strcasestr(a, "application/ld+json"))
+		return 0;
+	return strcasestr(a, "text/html") != NULL;
 }
 
 /* A member by name (not one who left); 0 if none. */
@@ -235,22 +244,67 @@ static void r_instance(struct route_ctx *c)
 	free(pub);
 }
 
-/* A small page: title and text are plain text (a camp's or member's
- * name, a bio, a post), escaped here; nothing reaches the markup raw. */
-static void html_page(struct route_ctx *c, const char *title, const char *text)
-{
-	struct buf *b = &c->rep->body;
+/* ---- pages for browsers (web-*.c) ------------------------------------------ */
 
-	c->rep->status = 200;
-	c->rep->content_type = "text/html; charset=utf-8";
-	buf_reset(b);
-	buf_puts(b, "<!doctype html><meta charset=\"utf-8\"><title>");
-	html_escape(b, title);
-	buf_puts(b, "</title><h1>");
-	html_escape(b, title);
-	buf_puts(b, "</h1>");
-	text_to_html(b, text, NULL, 0, NULL, NULL, c->f->base);
-	buf_putc(b, '\n');
+/* Answers what a web_*() function rendered (or 500 if it failed). */
+static void reply_page(struct route_ctx *c, int r, struct web_page *pg)
+{
+	if (r != 0) {
+		log_error("http: %s: %s", c->req->path, err_last());
+		reply_text(c, 500, "the page could not be made");
+	} else {
+		web_reply(c->req, pg, c->rep);
+	}
+	web_page_free(pg);
+}
+
+/* The max_id of a page further back, from the query; 0 for the newest. */
+static int64_t page_max_id(struct route_ctx *c)
+{
+	char *v = http_query_param(c->req->query, "max_id");
+	int64_t id = 0;
+
+	for (const char *p = v; p && *p && id >= 0; p++)
+		id = isdigit((unsigned char)*p) && id < INT64_MAX / 10 - 9
+			     ? id * 10 + (*p - '0')
+			     : -1;
+	free(v);
+	return id > 0 ? id : 0;
+}
+
+static void r_about(struct route_ctx *c)
+{
+	struct web_page pg = {0};
+
+	reply_page(c, web_about(c->f, &pg), &pg);
+}
+
+static void r_profile_page(struct route_ctx *c)
+{
+	struct web_page pg = {0};
+
+	reply_page(c, web_profile(c->f, c->seg[0], page_max_id(c), &pg), &pg);
+}
+
+static void r_tag(struct route_ctx *c)
+{
+	struct web_page pg = {0};
+
+	reply_page(c, web_tag(c->f, c->seg[0], page_max_id(c), &pg), &pg);
+}
+
+static void r_feed_camp(struct route_ctx *c)
+{
+	struct web_page pg = {0};
+
+	reply_page(c, web_feed_camp(c->f, &pg), &pg);
+}
+
+static void r_feed_member(struct route_ctx *c)
+{
+	struct web_page pg = {0};
+
+	reply_page(c, web_feed_member(c->f, c->seg[0], &pg), &pg);
 }
 
 static void r_actor(struct route_ctx *c)
@@ -258,13 +312,15 @@ static void r_actor(struct route_ctx *c)
 	struct account a;
 	char *priv = NULL, *pub = NULL;
 
+	if (wants_html(c)) {
+		r_profile_page(c);
+		return;
+	}
 	if (!member_by_name(c, c->seg[0], &a)) {
 		reply_text(c, 404, "no such member");
 		return;
 	}
-	if (wants_html(c)) {
-		html_page(c, a.display_name[0] ? a.display_name : a.username, a.bio);
-	} else if (fed_member_keys(c->f, a.id, a.username, &priv, &pub) != 0) {
+	if (fed_member_keys(c->f, a.id, a.username, &priv, &pub) != 0) {
 		reply_text(c, 500, "no key");
 	} else {
 		reply_json(c, 200, AP_CONTENT_TYPE, ap_person(c->f, &a, pub));
@@ -445,15 +501,25 @@ static int post_for_request(struct route_ctx *c, int64_t id, struct post *p)
 	return r;
 }
 
-static void r_post(struct route_ctx *c)
+/* The post whose id is the segment seg, by a member if user is not
+ * NULL: its page for a browser (public and unlisted posts only, signed
+ * or not), its Note for an ActivityPub client. */
+static void post_answer(struct route_ctx *c, const char *seg, const char *user)
 {
-	int64_t id = atoll(c->seg[0]);
+	int64_t id = atoll(seg);
 	struct post p;
 	json_t *note;
 
-	for (const char *s = c->seg[0]; *s; s++)
+	for (const char *s = seg; *s; s++)
 		if (!isdigit((unsigned char)*s))
 			id = 0;
+	if (wants_html(c)) {
+		struct web_page pg = {0};
+		int r = id > 0 ? web_post(c->f, id, user, &pg)
+			       : (web_not_found(c->f, &pg), 0);
+		reply_page(c, r, &pg);
+		return;
+	}
 	int r = id > 0 ? post_for_request(c, id, &p) : CAMP_ENOENT;
 
 	if (r == CAMP_ELIMIT) {
@@ -464,20 +530,33 @@ static void r_post(struct route_ctx *c)
 		reply_text(c, 404, "no such post");
 		return;
 	}
-	if (!p.local || p.boost_of || (note = ap_note_of_post(c->f, &p)) == NULL)
+	if (!p.local || p.boost_of ||
+	    (user && strcasecmp(user, p.author.username) != 0) ||
+	    (note = ap_note_of_post(c->f, &p)) == NULL)
 		reply_text(c, 404, "no such post");
-	else if (wants_html(c)) {
-		html_page(c, p.author.username, p.content);
-		json_decref(note);
-	} else
+	else
 		reply_json(c, 200, AP_CONTENT_TYPE, note);
 	post_free(&p);
 }
 
-static void r_home(struct route_ctx *c)
+static void r_post(struct route_ctx *c)
 {
-	html_page(c, c->f->cfg->camp_name,
-		  "A small camp on the fediverse. Members live here over ssh.");
+	post_answer(c, c->seg[0], NULL);
+}
+
+/* /@name/ID: the same post under its author's name. */
+static void r_member_post(struct route_ctx *c)
+{
+	post_answer(c, c->seg[1], c->seg[0]);
+}
+
+/* /@name: the profile for a browser, the actor for everyone else. */
+static void r_member(struct route_ctx *c)
+{
+	if (wants_html(c))
+		r_profile_page(c);
+	else
+		r_actor(c);
 }
 
 static const struct route {
@@ -499,7 +578,13 @@ static const struct route {
 	{"GET", "/users/*/followers", r_followers},
 	{"GET", "/users/*/following", r_following},
 	{"GET", "/posts/*", r_post},
-	{"GET", "/", r_home},
+	{"GET", "/", r_about},
+	{"GET", "/about", r_about},
+	{"GET", "/feed.atom", r_feed_camp},
+	{"GET", "/tags/*", r_tag},
+	{"GET", "/@*", r_member},
+	{"GET", "/@*/feed.atom", r_feed_member},
+	{"GET", "/@*/*", r_member_post},
 };
 
 /* Matches path against pattern, capturing '*' segments. */

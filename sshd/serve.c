@@ -1,6 +1,7 @@
 /*
  * serve.c: `camp serve DIR`: checks the camp folder, loads the host keys
- * once, logs their fingerprints, and hands over to the listener.
+ * once, logs their fingerprints (and keeps them in a setting for the
+ * camp's About page), and hands over to the listener.
  *
  * The camp folder is locked first (DIR/serve.lock, for the life of the
  * listener), so one camp is served once and `camp restore` knows to wait.
@@ -101,11 +102,15 @@ int sshd_serve(const char *dir, const struct sshd_child *children)
 		log_error("%s", err_last());
 		return 1;
 	}
+	/* The camp's About page shows the fingerprints; the federation child
+	 * that serves it never reads the host keys itself. */
+	if ((r = hostkey_fingerprints(dir, "", &fps)) == 0 &&
+	    setting_set(st, SETTING_SSH_FINGERPRINTS, buf_str(&fps)) != 0)
+		log_warn("the About page will lack the fingerprints: %s", err_last());
 	store_close(st);
 	ssh_set_log_level(cfg.log_level[0] == 'd' ? SSH_LOG_PROTOCOL : SSH_LOG_NOLOG);
 	ssh_set_log_callback(ssh_log_cb);
-	if ((r = hostkey_fingerprints(dir, "", &fps)) == 0 &&
-	    (r = bind_new(dir, &bind)) == 0) {
+	if (r == 0 && (r = bind_new(dir, &bind)) == 0) {
 		for (char *line = strtok(fps.data, "\n"); line; line = strtok(NULL, "\n"))
 			log_info("host key %s", line);
 		r = listener_run(dir, &cfg, bind, children);

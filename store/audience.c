@@ -499,3 +499,95 @@ int neighbors_list(struct store *st, char ***domains, int *n)
 	}
 	return sql_done(&c, r);
 }
+
+/* ---- the camp's public pages ----------------------------------------------
+ *
+ * What anyone may read on the camp's own web pages and Atom feeds, without
+ * logging in and without a signature: an anonymous viewer, further
+ * narrowed per page by one row each below.  A post must pass both the
+ * table of DESIGN §3 for an anonymous viewer (audience_check) and its
+ * page's row, so no row can ever show more than the fediverse may fetch.
+ *
+ *   page          levels            whose posts      boosts shown
+ *   profile       public, unlisted  the camp's       of public posts
+ *   post page     public, unlisted  the camp's       none (a boost has no page)
+ *   thread        public, unlisted  anyone's         none
+ *   tag page      public            the camp's       none
+ *   camp feed     public            the camp's       none
+ *   member feed   public            the camp's       none
+ *
+ * Unlisted posts are on their author's profile and have pages of their own,
+ * as on Mastodon, but never on a tag page or in a feed: a feed is read by
+ * aggregators and search engines, which is what "unlisted" keeps them out
+ * of.  Camp-only, neighborhood, followers-only and direct posts are on no
+ * page, in no feed, in no count; a reply shown on a page names its parent
+ * only when the parent could be shown there too (public.c asks). */
+
+#define LEVEL(v) (1u << (v))
+
+static const struct public_rule {
+	unsigned levels;    /* LEVEL() of each visibility shown */
+	int local_only;	    /* only posts of this camp's members */
+	unsigned boosts_of; /* LEVEL() of the boosted posts shown; 0: no boosts */
+} public_rules[PUBLIC_EXIT_COUNT] = {
+	[PUBLIC_PROFILE] = {LEVEL(VIS_PUBLIC) | LEVEL(VIS_UNLISTED), 1,
+			    LEVEL(VIS_PUBLIC)},
+	[PUBLIC_POST] = {LEVEL(VIS_PUBLIC) | LEVEL(VIS_UNLISTED), 1, 0},
+	[PUBLIC_REPLY] = {LEVEL(VIS_PUBLIC) | LEVEL(VIS_UNLISTED), 0, 0},
+	[PUBLIC_TAG] = {LEVEL(VIS_PUBLIC), 1, 0},
+	[PUBLIC_CAMP_FEED] = {LEVEL(VIS_PUBLIC), 1, 0},
+	[PUBLIC_MEMBER_FEED] = {LEVEL(VIS_PUBLIC), 1, 0},
+};
+
+int audience_public_check(struct store *st, enum public_exit exit,
+			  const struct post_meta *m, int *yes)
+{
+	const struct public_rule *rule;
+	struct viewer anyone = {.kind = VIEWER_ANONYMOUS};
+	struct post_meta orig;
+	int r;
+
+	*yes = 0;
+	if ((int)exit < 0 || exit >= PUBLIC_EXIT_COUNT)
+		return 0;
+	rule = &public_rules[exit];
+	if (!(rule->levels & LEVEL(m->visibility)) || (rule->local_only && !m->local))
+		return 0;
+	if (m->boost_of_id) {
+		if ((r = post_meta_get(st, m->boost_of_id, &orig)) != 0)
+			return r == CAMP_ENOENT ? 0 : r;
+		if (!(rule->boosts_of & LEVEL(orig.visibility)))
+			return 0;
+	}
+	return audience_check(st, &anyone, m, yes);
+}
+
+int audience_on_public_page(struct store *st, enum public_exit exit, int64_t post_id,
+			    int *yes)
+{
+	struct post_meta m;
+	int r;
+
+	*yes = 0;
+	if ((r = post_meta_get(st, post_id, &m)) != 0)
+		return r;
+	return audience_public_check(st, exit, &m, yes);
+}
+
+int audience_public_count(struct store *st, enum public_exit exit, int64_t account_id,
+			  int64_t *n)
+{
+	/* The row's levels as a bit mask over the visibility column, read
+	 * from an index alone (a member may have written 15,000 posts);
+	 * boosts are not counted, and a member's posts are all local. */
+	static const char sql[] =
+		"SELECT count(*) FROM posts INDEXED BY posts_account_public"
+		" WHERE account_id = ?1 AND local = 1 AND boost_of_id IS NULL"
+		" AND (?2 >> visibility) & 1";
+
+	*n = 0;
+	if ((int)exit < 0 || exit >= PUBLIC_EXIT_COUNT)
+		return err_set(CAMP_EINVAL, "no such page");
+	return sql_int64(st, "counting public posts", sql, n, "ii", account_id,
+			 (int64_t)public_rules[exit].levels);
+}

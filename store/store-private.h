@@ -208,6 +208,9 @@ int post_insert_entities(struct store *st, int64_t id, const struct entity *e, i
 /* The audience rule itself: may v see the post m? */
 int audience_check(struct store *st, struct viewer *v, const struct post_meta *m,
 		   int *yes);
+/* The public pages' rule for one post (audience.c). */
+int audience_public_check(struct store *st, enum public_exit exit,
+			  const struct post_meta *m, int *yes);
 /* A member or remote viewer for any account id. */
 int viewer_for_account(struct store *st, int64_t account_id, struct viewer **out);
 /* Whether v has muted the author (timelines leave muted accounts out). */

@@ -851,4 +851,78 @@ int fed_flag_count(struct store *st, int64_t *n);
 /* Records that an account moved to target_uri. */
 int fed_move_add(struct store *st, int64_t account_id, const char *target_uri);
 
+/* ======================================================================
+ * The camp's public face (issue 19): what its web pages and Atom feeds
+ * may show to anyone.  audience.c holds the rules, public.c the reads.
+ * ==================================================================== */
+
+/* ---- audience.c: the public pages' rule --------------------------------- */
+
+/* Each way the camp shows posts to the world on its own pages. */
+enum public_exit {
+	PUBLIC_PROFILE, /* a member's profile page: public, unlisted, boosts of public */
+	PUBLIC_POST,	/* a post's own page: the camp's public and unlisted posts */
+	PUBLIC_REPLY,	/* the thread around a post: anyone's public and unlisted */
+	PUBLIC_TAG,	/* a tag's page: the camp's public posts */
+	PUBLIC_CAMP_FEED,   /* the camp's Atom feed: the camp's public posts */
+	PUBLIC_MEMBER_FEED, /* a member's Atom feed: their public posts */
+	PUBLIC_EXIT_COUNT
+};
+/* Sets *yes to whether page `exit` may show post_id (the rules, and why,
+ * are in audience.c; a missing post is CAMP_ENOENT).  Never more than an
+ * anonymous viewer may see. */
+int audience_on_public_page(struct store *st, enum public_exit exit, int64_t post_id,
+			    int *yes);
+/* How many of a member's posts (boosts not counted) page `exit` shows. */
+int audience_public_count(struct store *st, enum public_exit exit, int64_t account_id,
+			  int64_t *n);
+
+/* ---- public.c: what the pages read -------------------------------------- */
+
+struct public_query {
+	enum public_exit exit; /* PUBLIC_PROFILE, _TAG, _CAMP_FEED or _MEMBER_FEED */
+	int64_t account_id;    /* a member: PUBLIC_PROFILE, PUBLIC_MEMBER_FEED */
+	const char *tag;       /* PUBLIC_TAG, lowercase, without '#' */
+	int64_t max_id;	       /* 0: newest; else only ids below it */
+	int limit;	       /* 1..200 */
+};
+/* The posts a page lists, newest first, as anyone sees them: a shown
+ * post names its parent only if a page could show the parent, and
+ * counts only the replies a page could show.  out->next_max_id is where
+ * the next page starts (0 at the end).  Free with post_list_free. */
+int public_posts(struct store *st, const struct public_query *q, struct post_list *out);
+/* One post that page `exit` may show, fixed up as above; CAMP_ENOENT
+ * when it may not (the same answer as for a missing post). */
+int public_post_get(struct store *st, enum public_exit exit, int64_t id,
+		    struct post *out);
+/* A post's page: the post (CAMP_ENOENT unless PUBLIC_POST shows it),
+ * the ancestors and replies a page's thread shows (a hidden reply hides
+ * its own replies), as thread_get() lays them out.  The caller frees
+ * all three. */
+int public_thread(struct store *st, int64_t post_id, struct post_list *ancestors,
+		  struct post *focus, struct post_list *descendants);
+
+/* Who answers for the camp, for its About page.  Roles are "admin" today;
+ * moderation adds owners and moderators here.  *out is an array of *n
+ * the caller frees with camp_staff_free. */
+struct staff_member {
+	struct account_brief who;
+	char *role;
+};
+int camp_staff(struct store *st, struct staff_member **out, int *n);
+void camp_staff_free(struct staff_member *s, int n);
+/* How many accounts follow id, and how many it follows (accepted). */
+int account_follow_counts(struct store *st, int64_t id, int64_t *followers,
+			  int64_t *following);
+/* Where an account said it moved (the newest Move), or NULL; caller
+ * frees. */
+int account_moved_to(struct store *st, int64_t account_id, char **uri);
+
+/* Settings the About page shows (setting_get/setting_set).  Staff write
+ * the first two; `camp serve` writes the host keys' fingerprints at
+ * start, one "BITS SHA256:... (TYPE)" line each, as ssh-keygen -lf. */
+#define SETTING_CAMP_DESCRIPTION "camp.description"
+#define SETTING_CAMP_HOW_TO_JOIN "camp.how_to_join"
+#define SETTING_SSH_FINGERPRINTS "camp.ssh_host_fingerprints"
+
 #endif

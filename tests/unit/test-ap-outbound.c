@@ -69,7 +69,7 @@ static json_t *outbox_page(struct fed_fixture *f, const char *name)
 				   target,
 				   {"GET", target, msg_header, NULL, NULL, 0, 0},
 				   NULL};
-	struct http_reply rep = {404, NULL, BUF_INIT, NULL, 0};
+	struct http_reply rep = {.status = 404, .body = BUF_INIT};
 	json_t *page;
 
 	routes_dispatch(&f->fed, &req, &rep);

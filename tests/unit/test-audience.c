@@ -654,6 +654,212 @@ static void replies_made_without_a_level_follow_the_rule(void **state)
 		}
 	}
 	camp_teardown(&fs);
+}
+
+/* ---- the public pages (issue 19) ----------------------------------------
+ * What the camp's web pages and feeds show to anyone, written from the
+ * issue: profiles show a member's public and unlisted posts and boosts
+ * of public posts; a post's page, the camp's public and unlisted posts;
+ * its thread, anyone's public and unlisted posts; tag pages and feeds,
+ * the camp's public posts only.  Never a boost anywhere else. */
+
+#define PUBLIC_CAMPS 30
+
+static int m_on_public_page(const struct model *m, int exit, const struct m_post *p)
+{
+	int member = m->a[p->author].member, vis = p->vis;
+
+	if (p->deleted || !m_sees(m, -1, p))
+		return 0;
+	if (p->boost_of >= 0)
+		return exit == PUBLIC_PROFILE && member &&
+		       m->p[p->boost_of].vis == VIS_PUBLIC;
+	switch (exit) {
+	case PUBLIC_PROFILE:
+	case PUBLIC_POST:
+		return member && (vis == VIS_PUBLIC || vis == VIS_UNLISTED);
+	case PUBLIC_REPLY:
+		return vis == VIS_PUBLIC || vis == VIS_UNLISTED;
+	default: /* tag pages and feeds */
+		return member && vis == VIS_PUBLIC;
+	}
+}
+
+/* Whether post i is in the list `exit` makes for member `who` or tag. */
+static int m_in_public_list(const struct model *m, int exit, int who, int tag, int i)
+{
+	const struct m_post *p = &m->p[i];
+
+	if (!m_on_public_page(m, exit, p))
+		return 0;
+	if (exit == PUBLIC_PROFILE || exit == PUBLIC_MEMBER_FEED)
+		return p->author == who;
+	if (exit == PUBLIC_TAG)
+		return p->tags[tag];
+	return 1;
+}
+
+static void check_public_list(struct camp_fixture *f, const struct model *m, int exit,
+			      int who, int tag)
+{
+	char tagname[8];
+	snprintf(tagname, sizeof tagname, "t%d", tag);
+	struct public_query q = {exit, m->a[who].id, tagname, 0, 200};
+	struct post_list l;
+	int n = 0;
+
+	assert_int_equal(public_posts(f->st, &q, &l), 0);
+	for (int i = m->np - 1; i >= 0; i--) {
+		if (!m_in_public_list(m, exit, who, tag, i))
+			continue;
+		if (n >= l.n || l.items[n].id != m->p[i].id)
+			FAIL_MSG("public list %d of %d (tag %d): post %d (id %lld, vis "
+				 "%d, "
+				 "boost_of %d) expected at %d",
+				 exit, who, tag, i, (long long)m->p[i].id, m->p[i].vis,
+				 m->p[i].boost_of, n);
+		n++;
+	}
+	if (l.n != n)
+		FAIL_MSG("public list %d of %d: %d posts, expected %d", exit, who, l.n,
+			 n);
+	checks++;
+	post_list_free(&l);
+}
+
+/* The parent a shown post may name, and the replies it may count. */
+static void check_public_post(struct camp_fixture *f, const struct model *m, int i)
+{
+	const struct m_post *p = &m->p[i];
+	int64_t parent = 0;
+	int replies = 0;
+	struct post got;
+
+	if (p->boost_of >= 0 || !m_on_public_page(m, PUBLIC_REPLY, p))
+		return;
+	if (p->parent >= 0 && m_on_public_page(m, PUBLIC_REPLY, &m->p[p->parent]))
+		parent = m->p[p->parent].id;
+	for (int k = 0; k < m->np; k++)
+		replies += m->p[k].parent == i && m->p[k].boost_of < 0 &&
+			   m_on_public_page(m, PUBLIC_REPLY, &m->p[k]);
+	assert_int_equal(public_post_get(f->st, PUBLIC_REPLY, p->id, &got), 0);
+	if (got.in_reply_to_id != parent || (parent == 0 && got.in_reply_to_author.id))
+		FAIL_MSG("post %d names parent %lld, expected %lld", i,
+			 (long long)got.in_reply_to_id, (long long)parent);
+	if (got.replies != replies)
+		FAIL_MSG("post %d counts %d replies, expected %d", i, got.replies,
+			 replies);
+	post_free(&got);
+	checks++;
+}
+
+/* Appends post i's replies that a thread shows, depth first. */
+static void m_public_replies(const struct model *m, int i, int64_t *ids, int *n)
+{
+	for (int k = 0; k < m->np; k++)
+		if (m->p[k].parent == i && m->p[k].boost_of < 0 &&
+		    m_on_public_page(m, PUBLIC_REPLY, &m->p[k])) {
+			ids[(*n)++] = m->p[k].id;
+			m_public_replies(m, k, ids, n);
+		}
+}
+
+static void check_public_thread(struct camp_fixture *f, const struct model *m, int i)
+{
+	struct post_list anc, desc;
+	struct post focus;
+	int64_t want[MAXP];
+	int n = 0, up = 0;
+	int r = public_thread(f->st, m->p[i].id, &anc, &focus, &desc);
+
+	if (!m_on_public_page(m, PUBLIC_POST, &m->p[i])) {
+		if (r != CAMP_ENOENT)
+			FAIL_MSG("post %d has a page it may not have", i);
+		return;
+	}
+	assert_int_equal(r, 0);
+	for (int k = m->p[i].parent;
+	     k >= 0 && m_on_public_page(m, PUBLIC_REPLY, &m->p[k]); k = m->p[k].parent)
+		up++;
+	if (anc.n != up)
+		FAIL_MSG("post %d: %d ancestors shown, expected %d", i, anc.n, up);
+	m_public_replies(m, i, want, &n);
+	if (desc.n != n)
+		FAIL_MSG("post %d: %d replies in its thread, expected %d", i, desc.n, n);
+	for (int k = 0; k < n; k++)
+		if (desc.items[k].id != want[k])
+			FAIL_MSG("post %d: reply %d is id %lld, expected %lld", i, k,
+				 (long long)desc.items[k].id, (long long)want[k]);
+	post_free(&focus);
+	post_list_free(&anc);
+	post_list_free(&desc);
+	checks++;
+}
+
+static void check_public_pages(struct camp_fixture *f, const struct model *m)
+{
+	for (int e = 0; e < PUBLIC_EXIT_COUNT; e++)
+		for (int i = 0; i < m->np; i++) {
+			int yes = -1,
+			    r = audience_on_public_page(f->st, e, m->p[i].id, &yes);
+			if (m->p[i].deleted) {
+				assert_int_equal(r, CAMP_ENOENT);
+				continue;
+			}
+			assert_int_equal(r, 0);
+			if (yes != m_on_public_page(m, e, &m->p[i]))
+				FAIL_MSG("page %d, post %d (vis %d, author %d, boost_of "
+					 "%d): "
+					 "store %d",
+					 e, i, m->p[i].vis, m->p[i].author,
+					 m->p[i].boost_of, yes);
+			checks++;
+		}
+	for (int a = 0; a < m->na; a++) {
+		if (!m->a[a].member)
+			continue;
+		int64_t count = -1, want = 0;
+		for (int i = 0; i < m->np; i++)
+			want += m->p[i].author == a && m->p[i].boost_of < 0 &&
+				m_on_public_page(m, PUBLIC_PROFILE, &m->p[i]);
+		assert_int_equal(
+			audience_public_count(f->st, PUBLIC_PROFILE, m->a[a].id, &count),
+			0);
+		assert_int_equal(count, want);
+		check_public_list(f, m, PUBLIC_PROFILE, a, 0);
+		check_public_list(f, m, PUBLIC_MEMBER_FEED, a, 0);
+	}
+	for (int t = 0; t < NTAGS; t++)
+		check_public_list(f, m, PUBLIC_TAG, 0, t);
+	check_public_list(f, m, PUBLIC_CAMP_FEED, 0, 0);
+	for (int i = 0; i < m->np; i++) {
+		check_public_post(f, m, i);
+		if (m->p[i].boost_of < 0 && !m->p[i].deleted)
+			check_public_thread(f, m, i);
+	}
+}
+
+static void random_camps_public_pages_match_the_model(void **state)
+{
+	const char *env = getenv("CAMP_SEED");
+	uint64_t seed = env ? strtoull(env, NULL, 10) : (uint64_t)time(NULL);
+
+	printf("# seed %llu (repeat with CAMP_SEED=%llu)\n", (unsigned long long)seed,
+	       (unsigned long long)seed);
+	checks = 0;
+	for (int c = 0; c < PUBLIC_CAMPS; c++) {
+		struct model *m = xcalloc(1, sizeof *m);
+		void *fs;
+		rng = seed * 2654435761u + (uint64_t)c + 7;
+		camp_setup(&fs);
+		build_accounts(fs, m);
+		for (int s = 0; s < STEPS; s++)
+			random_step(fs, m);
+		check_public_pages(fs, m);
+		camp_teardown(&fs);
+		free(m);
+	}
+	printf("# %ld comparisons\n", checks);
 	(void)state;
 }
 
@@ -663,6 +869,7 @@ int main(void)
 		cmocka_unit_test(reply_levels_match_the_model_for_every_pair),
 		cmocka_unit_test(replies_made_without_a_level_follow_the_rule),
 		cmocka_unit_test(random_camps_match_the_model),
+		cmocka_unit_test(random_camps_public_pages_match_the_model),
 	};
 	log_set_level(LOG_ERROR);
 	return cmocka_run_group_tests(tests, NULL, NULL);
