@@ -23,6 +23,20 @@
 #define CERT_SOON_S (14 * 86400)
 #define DISK_LOW (512LL << 20) /* bytes free below which the disk is low */
 
+/* The files the settings name, as seen from the camp's folder. */
+static void doctor_paths(struct doctor *d)
+{
+	char **paths[] = {&d->cfg.tls_cert, &d->cfg.tls_key};
+
+	for (size_t i = 0; i < ARRAY_LEN(paths); i++) {
+		if ((*paths[i])[0] == '\0')
+			continue;
+		char *p = path_in(d->dir, *paths[i]);
+		free(*paths[i]);
+		*paths[i] = p;
+	}
+}
+
 static int doctor_run(int argc, char **argv);
 
 const struct cli_entry cli_doctor_entry = {
@@ -86,8 +100,11 @@ static enum verdict check_database(struct doctor *d)
 
 	free(db);
 	if (d->st == NULL) {
-		buf_printf(&d->said, "cannot be opened");
-		buf_printf(&d->fix, "restore the last good backup: camp restore %s FILE",
+		buf_printf(&d->said, "%s",
+			   d->db_error ? d->db_error : "cannot be opened");
+		buf_printf(&d->fix,
+			   "a database from a newer camp needs that camp; a damaged "
+			   "one, the last good backup: camp restore %s FILE",
 			   d->dir);
 		return DR_FAIL;
 	}
@@ -304,6 +321,32 @@ static int doctor_examine(struct doctor *d)
 	return fails ? 1 : 0;
 }
 
+/* Loads the settings (a camp whose camp.conf is missing or bad is no
+ * camp to examine: 1, reported) and opens the database, whose failure
+ * is itself a finding (d->st NULL, d->db_error). */
+static int doctor_open(struct doctor *d)
+{
+	char *conf = xasprintf("%s/camp.conf", d->dir);
+	char *db = xasprintf("%s/camp.db", d->dir);
+	int r;
+
+	config_defaults(&d->cfg);
+	if (access(conf, F_OK) != 0)
+		r = err_set(CAMP_ENOENT, "%s is not a camp (no camp.conf)", d->dir);
+	else
+		r = config_load(&d->cfg, conf);
+	if (r == 0 && store_open(db, 0, &d->st) != 0)
+		d->db_error = xstrdup(err_last());
+	if (d->st && camp_health_get(d->st, d->dir, &d->h) != 0) {
+		d->db_error = xstrdup(err_last());
+		store_close(d->st);
+		d->st = NULL;
+	}
+	free(conf);
+	free(db);
+	return r;
+}
+
 static int doctor_run(int argc, char **argv)
 {
 	struct doctor d;
@@ -313,24 +356,16 @@ static int doctor_run(int argc, char **argv)
 		return cli_usage(&cli_doctor_entry, "expected one camp folder");
 	memset(&d, 0, sizeof d);
 	d.dir = argv[0];
-	if (camp_dir_open(d.dir, &d.cfg, &d.st) != 0) {
-		/* A folder without camp.conf is no camp to examine. */
-		char *conf = xasprintf("%s/camp.conf", d.dir);
-		int missing = access(conf, F_OK) != 0;
-		free(conf);
-		if (missing)
-			return cli_fail();
-		printf("the database: %s\n", err_last());
-		d.st = NULL;
+	if (doctor_open(&d) != 0) {
+		config_free(&d.cfg);
+		return cli_fail();
 	}
-	if (d.st && camp_health_get(d.st, d.dir, &d.h) != 0) {
-		store_close(d.st);
-		d.st = NULL;
-	}
+	doctor_paths(&d);
 	status = doctor_examine(&d);
 	if (d.st)
 		camp_health_free(&d.h);
 	store_close(d.st);
+	free(d.db_error);
 	buf_free(&d.said);
 	buf_free(&d.fix);
 	config_free(&d.cfg);

@@ -17,6 +17,7 @@ struct doctor {
 	const char *dir;
 	struct config cfg;
 	struct store *st;     /* NULL when the database cannot be opened */
+	char *db_error;	      /* why not, then */
 	struct camp_health h; /* valid when st is not NULL */
 	struct buf said, fix; /* what the check found; how to fix it ("" if nothing) */
 };

@@ -285,6 +285,9 @@ int time_parse_rfc3339(const char *s, int64_t *t);
 int file_read(const char *path, size_t max, char **out, size_t *len);
 /* Writes data to path via a temp file and rename, with mode. */
 int file_write_atomic(const char *path, const void *data, size_t len, int mode);
+/* path as seen from dir: itself when absolute, else dir/path (a camp's
+ * settings name files relative to its folder).  Caller frees. */
+char *path_in(const char *dir, const char *path);
 /* Copies the file from into to, byte for byte, through a temp file
  * (fsynced, then renamed) created with mode.  Returns 0, CAMP_ENOENT
  * when from is missing, or CAMP_EIO; a failed copy leaves `to` as it

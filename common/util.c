@@ -216,6 +216,11 @@ fail : {
 }
 }
 
+char *path_in(const char *dir, const char *path)
+{
+	return path[0] == '/' ? xstrdup(path) : xasprintf("%s/%s", dir, path);
+}
+
 /* Copies every byte of fd `in` to fd `out`; 0 or -1 with errno set. */
 static int copy_fd(int in, int out)
 {

@@ -142,8 +142,8 @@ static void health_tls(const char *dir, struct camp_health *h)
 
 	config_defaults(&cfg);
 	if (config_load(&cfg, conf) == 0 && cfg.tls_cert[0]) {
-		h->tls_cert = xstrdup(cfg.tls_cert);
-		if (cert_read(cfg.tls_cert, NULL, NULL, &ci) == 0)
+		h->tls_cert = path_in(dir, cfg.tls_cert);
+		if (cert_read(h->tls_cert, NULL, NULL, &ci) == 0)
 			h->tls_not_after = ci.not_after;
 		else
 			h->tls_error = xstrdup(err_last());
