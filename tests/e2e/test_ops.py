@@ -104,6 +104,10 @@ def a_database_from_a_newer_camp_is_refused():
         contains(p.err, "up to %d" % latest)
     eq(read(os.path.join(d, "camp.db")) == before, True, "the database is untouched")
     eq(os.path.exists(os.path.join(d, "camp.db.bak-v6")), False, "no copy")
+    p = camp("doctor", d, timeout=60)
+    eq(p.returncode, 1, "doctor finds it")
+    contains(p.out, "FAIL  database: ")
+    contains(p.out, "from a newer camp")
 
 
 @test
