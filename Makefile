@@ -20,14 +20,15 @@ PKGS = libssh ncursesw sqlite3 openssl libcurl libmicrohttpd jansson libxml-2.0
 # DEBS_TEST, only for the tests: cmocka (unit/), clang-format (the format
 # check), Python with pexpect, pyte and cryptography (e2e/ and interop/),
 # the sqlite3 command (e2e/test_cli), the openssl command (the interop
-# test CA) and Node with npm (the interop peer).  DEBS_FUZZ: clang and
+# test CA, certificates for camp doctor), faketime (a camp whose clock is
+# wrong, e2e/test_ops) and Node with npm (the interop peer).  DEBS_FUZZ: clang and
 # its libFuzzer runtime (only recommended by clang, and recommendations
 # are not installed).
 DEBS_RUN = build-essential pkg-config libssh-dev libncurses-dev libsqlite3-dev \
 	   libssl-dev libcurl4-openssl-dev libmicrohttpd-dev libjansson-dev \
 	   libxml2-dev ca-certificates openssh-client
 DEBS_TEST = libcmocka-dev clang-format python3 python3-pexpect python3-pyte \
-	    python3-cryptography sqlite3 openssl nodejs npm
+	    python3-cryptography sqlite3 openssl faketime nodejs npm
 DEBS_FUZZ = clang libclang-rt-dev
 
 BUILD ?= build

@@ -31,11 +31,9 @@ static const struct cli_entry help_entry = {
 
 /* Every subcommand, in the order `camp help` lists them. */
 static const struct cli_entry *const commands[] = {
-	&cli_init_entry,       &cli_serve_entry,
-	&cli_invite_entry,     &cli_backup_entry,
-	&cli_status_entry,     &cli_ui_entry,
-	&cli_federation_entry, &version_entry,
-	&help_entry,	       NULL,
+	&cli_init_entry,       &cli_serve_entry,  &cli_invite_entry, &cli_backup_entry,
+	&cli_restore_entry,    &cli_status_entry, &cli_doctor_entry, &cli_ui_entry,
+	&cli_federation_entry, &version_entry,	  &help_entry,	     NULL,
 };
 
 static int version_run(int argc, char **argv)

@@ -1,6 +1,7 @@
 /*
  * cli.h: the `camp` subcommands an operator runs on the server's own
- * shell (init, serve, invite, backup, status, ui, federation), one file
+ * shell (init, serve, invite, backup, restore, status, doctor, ui,
+ * federation), one file
  * each, tmux-style: a command is an entry (name, usage, summary, run)
  * that camp.c lists in its table.
  *
@@ -34,6 +35,8 @@ extern const struct cli_entry cli_init_entry;
 extern const struct cli_entry cli_serve_entry;
 extern const struct cli_entry cli_invite_entry;
 extern const struct cli_entry cli_backup_entry;
+extern const struct cli_entry cli_restore_entry;
+extern const struct cli_entry cli_doctor_entry;
 extern const struct cli_entry cli_status_entry;
 extern const struct cli_entry cli_ui_entry;
 extern const struct cli_entry cli_federation_entry;

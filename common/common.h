@@ -25,6 +25,42 @@
 #else
 #define CAMP_PRINTF(f, a)
 #define CAMP_NORETURN
+/* ---- runlock.c: is a camp being served? --------------------------------
+ * `camp serve` holds DIR/serve.lock (an flock) for as long as its
+ * listener runs, with its pid and start time written in it.  The lock
+ * goes with the process, even on kill -9, so a stale file never counts:
+ * commands that must not run beside a serving camp (restore) and those
+ * that report on it (status, doctor) ask here. */
+
+struct run_info {
+	int running;	    /* a listener holds the lock now */
+	long pid;	    /* its pid (0 when not running) */
+	int64_t started_at; /* when it started, seconds (0 when not running) */
+};
+/* Takes DIR/serve.lock for this process and writes the pid and the start
+ * time in it; the lock lasts until the process ends (the fd is kept and
+ * closed on exec).  CAMP_EEXIST when another process serves DIR (the
+ * message names its pid), CAMP_EIO when the file cannot be made. */
+int run_lock_take(const char *dir);
+/* Whether some process holds DIR/serve.lock, and which.  Never fails: a
+ * missing or unreadable file reads as not running. */
+void run_lock_probe(const char *dir, struct run_info *out);
+
+/* ---- cert.c: X.509 certificates on disk (built-in HTTPS) ---------------- */
+
+struct cert_info {
+	int64_t not_before, not_after; /* seconds since the epoch */
+	char subject[256];	       /* the subject's CN (or the whole name) */
+	int matches_key;	       /* 1 when key_path's key is the cert's */
+	int covers_host;	       /* 1 when the cert names the host asked */
+};
+/* Reads the first certificate of the PEM file at cert_path.  With
+ * key_path, checks that the private key there belongs to it; with host
+ * (a name or an IP address, without port), whether the certificate is
+ * valid for it.  0, or CAMP_EIO/CAMP_EINVAL with the reason. */
+int cert_read(const char *cert_path, const char *key_path, const char *host,
+	      struct cert_info *out);
+
 #endif
 
 /* ---- err.c: one error convention ---------------------------------------
@@ -164,6 +200,8 @@ struct config {
 	long keepalive;	   /* seconds between keepalives */
 	long max_unauth_per_addr;
 	long max_sessions;
+	long backup_every; /* seconds between scheduled backups; 0: none */
+	long backup_keep;  /* scheduled backups kept */
 	char *log_level;
 };
 
@@ -247,7 +285,51 @@ int time_parse_rfc3339(const char *s, int64_t *t);
 int file_read(const char *path, size_t max, char **out, size_t *len);
 /* Writes data to path via a temp file and rename, with mode. */
 int file_write_atomic(const char *path, const void *data, size_t len, int mode);
+/* path as seen from dir: itself when absolute, else dir/path (a camp's
+ * settings name files relative to its folder).  Caller frees. */
+char *path_in(const char *dir, const char *path);
+/* Copies the file from into to, byte for byte, through a temp file
+ * (fsynced, then renamed) created with mode.  Returns 0, CAMP_ENOENT
+ * when from is missing, or CAMP_EIO; a failed copy leaves `to` as it
+ * was. */
+int file_copy(const char *from, const char *to, int mode);
 /* Lowercase hex SHA-256 of data into out[65]. */
 void sha256_hex(const void *data, size_t len, char out[65]);
+
+/* ---- runlock.c: is a camp being served? --------------------------------
+ * `camp serve` holds DIR/serve.lock (an flock) for as long as its
+ * listener runs, with its pid and start time written in it.  The lock
+ * goes with the process, even on kill -9, so a stale file never counts:
+ * commands that must not run beside a serving camp (restore) and those
+ * that report on it (status, doctor) ask here. */
+
+struct run_info {
+	int running;	    /* a listener holds the lock now */
+	long pid;	    /* its pid (0 when not running) */
+	int64_t started_at; /* when it started, seconds (0 when not running) */
+};
+/* Takes DIR/serve.lock for this process and writes the pid and the start
+ * time in it; the lock lasts until the process ends (the fd is kept and
+ * closed on exec).  CAMP_EEXIST when another process serves DIR (the
+ * message names its pid), CAMP_EIO when the file cannot be made. */
+int run_lock_take(const char *dir);
+/* Whether some process holds DIR/serve.lock, and which.  Never fails: a
+ * missing or unreadable file reads as not running. */
+void run_lock_probe(const char *dir, struct run_info *out);
+
+/* ---- cert.c: X.509 certificates on disk (built-in HTTPS) ---------------- */
+
+struct cert_info {
+	int64_t not_before, not_after; /* seconds since the epoch */
+	char subject[256];	       /* the subject's CN (or the whole name) */
+	int matches_key;	       /* 1 when key_path's key is the cert's */
+	int covers_host;	       /* 1 when the cert names the host asked */
+};
+/* Reads the first certificate of the PEM file at cert_path.  With
+ * key_path, checks that the private key there belongs to it; with host
+ * (a name or an IP address, without port), whether the certificate is
+ * valid for it.  0, or CAMP_EIO/CAMP_EINVAL with the reason. */
+int cert_read(const char *cert_path, const char *key_path, const char *host,
+	      struct cert_info *out);
 
 #endif

@@ -74,6 +74,13 @@ static const struct conf_key conf_keys[] = {
 	 "Most connections one address may have open before authenticating."},
 	{"max_sessions", CONF_LONG, OFF(max_sessions), "500", 1, 100000,
 	 "Most SSH connections open at once, for the whole camp."},
+	{"backup_every", CONF_DURATION, OFF(backup_every), "1d", 0, 86400 * 366,
+	 "How often `camp serve` copies the database into DIR/backups while it\n"
+	 "runs (online, then checked with PRAGMA integrity_check).  0 turns\n"
+	 "scheduled backups off.  Units: s, m, h, d."},
+	{"backup_keep", CONF_LONG, OFF(backup_keep), "7", 1, 10000,
+	 "How many scheduled backups to keep in DIR/backups; older ones are\n"
+	 "removed after each new one."},
 	{"log_level", CONF_STR, OFF(log_level), "info", 0, 0,
 	 "How much the server logs: debug, info, warn or error."},
 };

@@ -216,6 +216,66 @@ fail : {
 }
 }
 
+char *path_in(const char *dir, const char *path)
+{
+	return path[0] == '/' ? xstrdup(path) : xasprintf("%s/%s", dir, path);
+}
+
+/* Copies every byte of fd `in` to fd `out`; 0 or -1 with errno set. */
+static int copy_fd(int in, int out)
+{
+	char chunk[65536];
+	ssize_t n;
+
+	while ((n = read(in, chunk, sizeof chunk)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		for (char *p = chunk; n > 0;) {
+			ssize_t w = write(out, p, (size_t)n);
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w < 0)
+				return -1;
+			p += w;
+			n -= w;
+		}
+	}
+	return 0;
+}
+
+int file_copy(const char *from, const char *to, int mode)
+{
+	char *tmp = xasprintf("%s.tmp.%ld", to, (long)getpid());
+	int in = open(from, O_RDONLY | O_CLOEXEC), out = -1, e = 0;
+	const char *failed = from;
+
+	if (in < 0) {
+		e = errno;
+		goto out;
+	}
+	unlink(tmp);
+	failed = to;
+	if ((out = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)) < 0 ||
+	    copy_fd(in, out) != 0 || fsync(out) != 0)
+		e = errno;
+	if (out >= 0 && close(out) != 0 && e == 0)
+		e = errno;
+	if (e == 0 && rename(tmp, to) != 0)
+		e = errno;
+	if (e != 0)
+		unlink(tmp);
+out:
+	if (in >= 0)
+		close(in);
+	free(tmp);
+	if (e == 0)
+		return 0;
+	return err_set(e == ENOENT && failed == from ? CAMP_ENOENT : CAMP_EIO,
+		       "cannot copy %s to %s: %s (%s)", from, to, strerror(e), failed);
+}
+
 void sha256_hex(const void *data, size_t len, char out[65])
 {
 	unsigned char md[32];

@@ -190,6 +190,8 @@ static void transfer_done(struct deliverer *d, struct transfer *t, CURLcode cc)
 	char why[160];
 
 	curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
+	if (cc == CURLE_OK)
+		fed_clock_seen(st, t->job.inbox, t->res.date);
 	if (cc == CURLE_OK && status >= 200 && status < 300) {
 		log_debug("delivered %s to %s", t->job.activity_id, t->job.inbox);
 		delivery_remove(st, t->job.id);

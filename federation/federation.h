@@ -297,9 +297,15 @@ struct fed_response {
 	struct buf body;
 	char *content_type; /* NULL if none */
 	char *location;	    /* Location of a redirect, or NULL */
+	char *date;	    /* the answer's Date, or NULL */
 	char *url;	    /* the URL that answered (after redirects) */
 };
 void fed_response_free(struct fed_response *r);
+/* Notes how far this machine's clock is from the server at url, from
+ * the Date of its answer (clock_observe, for camp doctor): at most once
+ * a minute per process, since it is a write.  Thread-safe; a missing or
+ * unreadable date is ignored. */
+void fed_clock_seen(struct store *st, const char *url, const char *date);
 /* Sets what every outbound transfer shares: protocols (https, and http
  * only when private addresses are allowed), the private-address guard
  * on every connection, the system CAs plus tls_ca_file, timeouts, the

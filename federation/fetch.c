@@ -24,11 +24,13 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #define MAX_REDIRECTS 3
+#define CLOCK_SEEN_MS 60000 /* the clock is noted at most this often */
 
 #define ORIGIN_MAX 256
 
@@ -124,6 +126,7 @@ void fed_response_free(struct fed_response *r)
 	buf_free(&r->body);
 	free(r->content_type);
 	free(r->location);
+	free(r->date);
 	free(r->url);
 	memset(r, 0, sizeof *r);
 }
@@ -165,11 +168,30 @@ static size_t on_header(char *p, size_t size, size_t n, void *ctx)
 	if (len > 5 && strncmp(p, "HTTP/", 5) == 0) {
 		free(r->content_type);
 		free(r->location);
-		r->content_type = r->location = NULL;
+		free(r->date);
+		r->content_type = r->location = r->date = NULL;
 	}
 	header_value(p, len, "content-type", &r->content_type);
 	header_value(p, len, "location", &r->location);
+	header_value(p, len, "date", &r->date);
 	return len;
+}
+
+void fed_clock_seen(struct store *st, const char *url, const char *date)
+{
+	static _Atomic int64_t last_ms;
+	int64_t t, now = mono_ms(), prev = atomic_load(&last_ms);
+	char origin[ORIGIN_MAX];
+
+	if (date == NULL || http_date_parse(date, &t) != 0)
+		return;
+	if ((prev && now - prev < CLOCK_SEEN_MS) ||
+	    !atomic_compare_exchange_strong(&last_ms, &prev, now))
+		return; /* another answer was noted a moment ago */
+	origin_of(url, origin);
+	const char *host = strstr(origin, "://");
+	if (clock_observe(st, host ? host + 3 : origin, t - now_s()) != 0)
+		log_debug("cannot note the clock: %s", err_last());
 }
 
 /* Refuses to connect to a private address unless the camp allows it. */
@@ -324,6 +346,7 @@ static int get_following(struct fed *f, const char *url, const char *accept,
 		}
 		if ((r = get_once(f, c, cur, accept, signer, timeout_s, out)) != 0)
 			break;
+		fed_clock_seen(f->st, cur, out->date);
 		if (out->status < 300 || out->status >= 400 || out->location == NULL)
 			break;
 		char *next = resolve_location(cur, out->location);

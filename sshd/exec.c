@@ -5,13 +5,15 @@
  * stdin is read only when a command asks for it (cmd_stdin), so
  * `ssh camp whoami` typed at a terminal never waits for ^D.  Output is
  * gathered in buffers and written after the command; stdout and stderr
- * stay separate.  This file must never write to the channel after
+ * stay separate.  A member's command counts as a moment online
+ * (presence).  This file must never write to the channel after
  * conn_finish(), and never drop the exit status.
  */
 #include "sshd/sshd.h"
 
 #include <libssh/server.h>
 #include <string.h>
+#include <unistd.h>
 
 #define WRITE_CHUNK 32768
 #define LINGER_MS 2000
@@ -77,10 +79,25 @@ static int exec_read_input(void *io, struct buf *in, size_t max)
 	return 0;
 }
 
+void sshd_presence_begin(struct store *st, int64_t account_id, int64_t *presence)
+{
+	if (presence_begin(st, account_id, (int)getpid(), presence) != 0) {
+		log_debug("cannot note who is online: %s", err_last());
+		*presence = 0;
+	}
+}
+
+void sshd_presence_end(struct store *st, int64_t presence)
+{
+	if (presence != 0 && presence_end(st, presence) != 0)
+		log_debug("cannot note who left: %s", err_last());
+}
+
 int session_exec(struct conn *c)
 {
 	struct cmd_ctx ctx;
 	struct account me;
+	int64_t presence = 0;
 	int status;
 
 	memset(&me, 0, sizeof me);
@@ -89,6 +106,8 @@ int session_exec(struct conn *c)
 		conn_write(c, msg, sizeof msg - 1, 1);
 		return 1;
 	}
+	if (!c->is_join)
+		sshd_presence_begin(c->st, c->account_id, &presence);
 	cmd_ctx_init(&ctx);
 	ctx.st = c->st;
 	ctx.cfg = c->cfg;
@@ -106,5 +125,6 @@ int session_exec(struct conn *c)
 	conn_write(c, ctx.err.data, ctx.err.len, 1);
 	cmd_ctx_free(&ctx);
 	account_free(&me);
+	sshd_presence_end(c->st, presence);
 	return status;
 }

@@ -483,7 +483,7 @@ int listener_run(const char *dir, struct config *cfg, ssh_bind bind,
 	    (r = listen_bind(cfg->ssh_listen, &l.lfd)) != 0)
 		return r;
 	sshd_load_motd(dir, &l.motd);
-	l.sv = supervisor_new(dir, children);
+	l.sv = supervisor_new(dir, cfg, children);
 	log_info("listening for ssh on %s", cfg->ssh_listen);
 	for (;;) {
 		fds = xrealloc(fds, sizeof *fds * (size_t)(l.nkids + 2));

@@ -6,10 +6,12 @@
  * The pump respects the client's window (never more than it allows, so
  * a slow client slows the UI instead of filling memory), resizes the pty
  * when the client's window changes, sends keepalives, closes an idle
- * session politely and says goodbye on SIGTERM.  The UI process keeps
- * only the pty, the log (and for join@ the link to the listener); it
- * opens its own database handle, since SQLite connections must never
- * cross a fork.
+ * session politely and says goodbye on SIGTERM.  While a member's client
+ * is open, the pump keeps them online (presence: a heartbeat every
+ * PRESENCE_BEAT_S, from a database handle it opens after the fork).  The
+ * UI process keeps only the pty, the log (and for join@ the link to the
+ * listener); it opens its own database handle, since SQLite connections
+ * must never cross a fork.
  */
 #include "sshd/sshd.h"
 
@@ -150,7 +152,9 @@ static CAMP_NORETURN void ui_child(struct conn *c, int master, int slave)
 struct pump {
 	struct conn *c;
 	pid_t ui;
-	struct buf out; /* from the pty, for the client */
+	int64_t presence; /* this session's presence row, or 0 */
+	int64_t beat_ms;  /* when to touch it next */
+	struct buf out;	  /* from the pty, for the client */
 	size_t out_off;
 	int registered, eof;
 	const char *goodbye;
@@ -252,6 +256,19 @@ static const char *pump_check(struct pump *p, int64_t now)
 	return NULL;
 }
 
+/* The member's heartbeat: still here.  A row tidied away after a long
+ * silence (a suspended laptop) is begun again. */
+static void pump_beat(struct pump *p, int64_t now)
+{
+	struct conn *c = p->c;
+
+	p->beat_ms = now + PRESENCE_BEAT_S * 1000;
+	if (c->st == NULL || p->presence == 0)
+		return;
+	if (presence_touch(c->st, p->presence) == CAMP_ENOENT)
+		sshd_presence_begin(c->st, c->account_id, &p->presence);
+}
+
 static void pump_loop(struct pump *p)
 {
 	struct conn *c = p->c;
@@ -264,6 +281,8 @@ static void pump_loop(struct pump *p)
 		int64_t now = mono_ms();
 		if ((p->goodbye = pump_check(p, now)) != NULL)
 			return;
+		if (now >= p->beat_ms)
+			pump_beat(p, now);
 		if (now >= next_keepalive) {
 			ssh_send_keepalive(c->s);
 			next_keepalive = now + c->cfg->keepalive * 1000;
@@ -307,6 +326,11 @@ static int pump_run(struct conn *c, pid_t ui)
 	struct pump p = {.c = c, .ui = ui};
 	int status;
 
+	/* join@ becomes a member only inside the UI: counted from the next
+	 * login on. */
+	if (!c->is_join && session_reopen_store(c) == 0)
+		sshd_presence_begin(c->st, c->account_id, &p.presence);
+	p.beat_ms = mono_ms() + PRESENCE_BEAT_S * 1000;
 	c->last_input_ms = mono_ms();
 	ssh_set_blocking(c->s, 0);
 	ssh_event_add_fd(c->ev, c->sig_read, POLLIN, on_sigfd, &p);
@@ -322,6 +346,8 @@ static int pump_run(struct conn *c, pid_t ui)
 	buf_free(&p.out);
 	close(c->master);
 	c->master = -1;
+	if (c->st)
+		sshd_presence_end(c->st, p.presence);
 	return status;
 }
 

@@ -3,6 +3,8 @@
  * once, logs their fingerprints (and keeps them in a setting for the
  * camp's About page), and hands over to the listener.
  *
+ * The camp folder is locked first (DIR/serve.lock, for the life of the
+ * listener), so one camp is served once and `camp restore` knows to wait.
  * The database is opened here only to bring its schema up to date before
  * any session starts; it is closed again before the first fork, so no
  * SQLite connection ever crosses a fork.  libssh is told never to read
@@ -91,6 +93,11 @@ int sshd_serve(const char *dir, const struct sshd_child *children)
 	int r;
 
 	log_set_role("listener");
+	/* A folder that is no camp at all is better said by camp_dir_open. */
+	if ((r = run_lock_take(dir)) == CAMP_EEXIST) {
+		log_error("%s", err_last());
+		return 1;
+	}
 	if ((r = camp_dir_open(dir, &cfg, &st)) != 0) {
 		log_error("%s", err_last());
 		return 1;

@@ -419,6 +419,15 @@ static int session_open_store(struct conn *c)
 	return r;
 }
 
+int session_reopen_store(struct conn *c)
+{
+	int r = c->st ? 0 : session_open_store(c);
+
+	if (r != 0)
+		log_warn("the session cannot open the database: %s", err_last());
+	return r;
+}
+
 void session_main(struct session_spec *spec)
 {
 	struct conn c;

@@ -83,23 +83,33 @@ int link_join_ask(int fd);
 
 /* ---- supervise.c: long-lived children of the listener ------------------- */
 
-/* A child the listener keeps running (the federation process, ...).
- * main() runs in the forked child with every fd but 0-2 closed and
- * default signal dispositions; its return value is the exit status.  It
- * must exit on SIGTERM and should reload its settings on SIGHUP. */
+/* A child the listener keeps running (the federation process, ...), or
+ * a job it runs now and then (scheduled backups).  main() runs in the
+ * forked child with every fd but 0-2 closed and default signal
+ * dispositions; its return value is the exit status.  It must exit on
+ * SIGTERM and should reload its settings on SIGHUP (or ignore it).
+ * due_in is NULL for a long-lived child, which is restarted when it
+ * dies.  For a job it says in how many seconds the job is next due (0:
+ * now, -1: not at all for now), from what the listener may read (the
+ * settings, files; never the database), running_s after the listener
+ * started; it is asked again at least every minute and after each run. */
 struct sshd_child {
 	const char *name;
 	int (*main)(const char *dir);
+	long (*due_in)(const char *dir, const struct config *cfg, int64_t running_s);
 };
 
 struct supervisor;
 
-/* Starts every child of the NULL-terminated table (may be NULL). *out is
- * owned by the caller (supervisor_free). */
-struct supervisor *supervisor_new(const char *dir, const struct sshd_child *table);
+/* Starts every child of the NULL-terminated table (may be NULL).  cfg is
+ * the listener's settings (read by the jobs' due_in; it must outlive the
+ * supervisor).  *out is owned by the caller (supervisor_free). */
+struct supervisor *supervisor_new(const char *dir, const struct config *cfg,
+				  const struct sshd_child *table);
 /* Starts the children that are due (first start, or restart after a
- * backoff of 1 s doubling to 60 s).  Returns ms until the next is due,
- * or -1 when none is waiting. */
+ * backoff of 1 s doubling to 60 s) and the jobs whose time has come (a
+ * failed job is tried again after 1 minute, doubling to an hour).
+ * Returns ms until the next is due, or -1 when none is waiting. */
 int supervisor_tick(struct supervisor *sv, int64_t now_ms);
 /* Tells the supervisor that pid ended; returns 1 if it was one of its
  * children (then it is scheduled for a restart unless stopping).  Logs
@@ -306,6 +316,10 @@ struct conn {
 
 /* 1 once SIGTERM has asked this session to end. */
 int session_stopping(void);
+/* Opens the session's database handle again after the UI was forked
+ * (the handle it had was closed before the fork); 0 or the error, also
+ * logged.  session_main closes it at the end. */
+int session_reopen_store(struct conn *c);
 /* Writes all of data to the channel (stderr when is_stderr), turning \n
  * into \r\n when the client has a pty.  Blocking; 0 or CAMP_EIO. */
 int conn_write(struct conn *c, const char *data, size_t len, int is_stderr);
@@ -314,6 +328,11 @@ int conn_write(struct conn *c, const char *data, size_t len, int is_stderr);
 void conn_finish(struct conn *c, int status);
 /* exec.c: runs c->command; returns its exit status. */
 int session_exec(struct conn *c);
+/* exec.c: a member's session begins and ends being online (presence.c),
+ * for a command and for the client alike.  A failure is only logged
+ * (*presence 0): being counted never stops anyone using the camp. */
+void sshd_presence_begin(struct store *st, int64_t account_id, int64_t *presence);
+void sshd_presence_end(struct store *st, int64_t presence);
 /* pty.c: runs the UI on a pty and pumps it; returns its exit status. */
 int session_shell(struct conn *c);
 

@@ -4,8 +4,10 @@
  *
  * A child that dies is started again after a backoff (1 s, doubling to a
  * minute, back to 1 s once it has run for a minute), so a crash loop
- * cannot eat the machine.  Adding a child is one line in the table that
- * camp.c hands to sshd_serve().  This file must never wait for a child
+ * cannot eat the machine.  A job (scheduled backups) is started when its
+ * due_in says so and ends by itself; one that fails is tried again
+ * after a minute, doubling to an hour.  Adding either is one line in the
+ * table that cli/cmd-serve.c hands to sshd_serve().  This file must never wait for a child
  * itself: the listener reaps and reports through supervisor_reaped().
  */
 #include "sshd/sshd.h"
@@ -21,6 +23,9 @@
 #define BACKOFF_MIN_MS 1000
 #define BACKOFF_MAX_MS 60000
 #define HEALTHY_MS 60000
+#define JOB_RECHECK_MS 60000	 /* a job's due_in is asked at least this often */
+#define JOB_BACKOFF_MIN_MS 60000 /* a failed job waits this long, doubling */
+#define JOB_BACKOFF_MAX_MS 3600000
 
 struct sup_child {
 	const struct sshd_child *spec;
@@ -32,12 +37,20 @@ struct sup_child {
 
 struct supervisor {
 	const char *dir;
+	const struct config *cfg;
+	int64_t born_ms; /* when the supervisor started */
 	struct sup_child *kids;
 	int n;
 	int stopping;
 };
 
-struct supervisor *supervisor_new(const char *dir, const struct sshd_child *table)
+static int is_job(const struct sup_child *k)
+{
+	return k->spec->due_in != NULL;
+}
+
+struct supervisor *supervisor_new(const char *dir, const struct config *cfg,
+				  const struct sshd_child *table)
 {
 	struct supervisor *sv = xcalloc(1, sizeof *sv);
 	int n = 0;
@@ -45,11 +58,14 @@ struct supervisor *supervisor_new(const char *dir, const struct sshd_child *tabl
 	while (table && table[n].name)
 		n++;
 	sv->dir = dir;
+	sv->cfg = cfg;
+	sv->born_ms = mono_ms();
 	sv->kids = xcalloc((size_t)n + 1, sizeof *sv->kids);
 	sv->n = n;
 	for (int i = 0; i < n; i++) {
 		sv->kids[i].spec = &table[i];
-		sv->kids[i].backoff_ms = BACKOFF_MIN_MS;
+		sv->kids[i].backoff_ms =
+			is_job(&sv->kids[i]) ? JOB_BACKOFF_MIN_MS : BACKOFF_MIN_MS;
 	}
 	return sv;
 }
@@ -86,13 +102,28 @@ static void child_start(struct supervisor *sv, struct sup_child *k, int64_t now)
 	log_info("started %s (pid %ld)", k->spec->name, (long)pid);
 }
 
+/* A job whose check time has come: starts it if due_in says so, else
+ * sets when to ask again. */
+static void job_check(struct supervisor *sv, struct sup_child *k, int64_t now_ms)
+{
+	long s = k->spec->due_in(sv->dir, sv->cfg, (now_ms - sv->born_ms) / 1000);
+
+	if (s == 0)
+		child_start(sv, k, now_ms);
+	else
+		k->due_ms = now_ms + (s < 0 || s * 1000 > JOB_RECHECK_MS ? JOB_RECHECK_MS
+									 : s * 1000);
+}
+
 int supervisor_tick(struct supervisor *sv, int64_t now_ms)
 {
 	int64_t next = -1;
 
 	for (int i = 0; i < sv->n && !sv->stopping; i++) {
 		struct sup_child *k = &sv->kids[i];
-		if (k->pid == 0 && k->due_ms <= now_ms)
+		if (k->pid == 0 && k->due_ms <= now_ms && is_job(k))
+			job_check(sv, k, now_ms);
+		else if (k->pid == 0 && k->due_ms <= now_ms)
 			child_start(sv, k, now_ms);
 		if (k->pid == 0 && (next < 0 || k->due_ms - now_ms < next))
 			next = k->due_ms - now_ms;
@@ -119,6 +150,26 @@ static void reaped_log(const struct supervisor *sv, const struct sup_child *k, p
 			 (long)pid, how, code, k->backoff_ms / 1000);
 }
 
+/* A job ended: asked again at once after a success, after a growing
+ * pause after a failure. */
+static void job_reaped(struct supervisor *sv, struct sup_child *k, pid_t pid, int status,
+		       int64_t now_ms)
+{
+	int ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+
+	if (ok || sv->stopping) {
+		log_debug("%s (pid %ld) done", k->spec->name, (long)pid);
+		k->backoff_ms = JOB_BACKOFF_MIN_MS;
+		k->due_ms = now_ms;
+		return;
+	}
+	log_warn("%s (pid %ld) failed; trying again in %d s", k->spec->name, (long)pid,
+		 k->backoff_ms / 1000);
+	k->due_ms = now_ms + k->backoff_ms;
+	k->backoff_ms = k->backoff_ms * 2 > JOB_BACKOFF_MAX_MS ? JOB_BACKOFF_MAX_MS
+							       : k->backoff_ms * 2;
+}
+
 int supervisor_reaped(struct supervisor *sv, pid_t pid, int status, int64_t now_ms)
 {
 	for (int i = 0; i < sv->n; i++) {
@@ -126,6 +177,10 @@ int supervisor_reaped(struct supervisor *sv, pid_t pid, int status, int64_t now_
 		if (k->pid != pid)
 			continue;
 		k->pid = 0;
+		if (is_job(k)) {
+			job_reaped(sv, k, pid, status, now_ms);
+			return 1;
+		}
 		if (now_ms - k->started_ms >= HEALTHY_MS)
 			k->backoff_ms = BACKOFF_MIN_MS;
 		k->due_ms = now_ms + k->backoff_ms;

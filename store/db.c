@@ -15,8 +15,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define BUSY_TIMEOUT_MS 10000
-
 sqlite3 *store_db(struct store *st)
 {
 	return st->db;
@@ -112,53 +110,118 @@ int64_t store_data_version(struct store *st)
 	return sql_int64(st, "polling the database", sql, &v, "") == 0 ? v : -1;
 }
 
-/* Copies the database before a migration touches it.  Names the copy
- * PATH.bak-vN, adding the time if that exists already. */
-static int store_backup_before_migration(struct store *st, int from)
+/* Whether everything committed is in the database file itself (its WAL
+ * is missing or empty), so that a copy of the file alone is the whole
+ * database. */
+static int wal_is_empty(const struct store *st)
 {
-	char *dest = xasprintf("%s.bak-v%d", st->path, from);
+	char *wal = xasprintf("%s-wal", st->path);
+	struct stat sb;
+	int empty = stat(wal, &sb) != 0 || sb.st_size == 0;
+
+	free(wal);
+	return empty;
+}
+
+/* A consistent copy made through a second, read-only connection: this
+ * one holds the write lock, so the reader sees exactly what is about to
+ * be migrated. */
+static int backup_via_reader(struct store *st, const char *dest)
+{
+	struct store rd = {.path = st->path};
+	int r;
+
+	if (sqlite3_open_v2(st->path, &rd.db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		r = store_dberr(&rd, "copying the database before migrating it");
+		sqlite3_close(rd.db);
+		return r;
+	}
+	sqlite3_busy_timeout(rd.db, STORE_BUSY_TIMEOUT_MS);
+	r = store_backup(&rd, dest);
+	sqlite3_close(rd.db);
+	return r;
+}
+
+/* Copies the database before a migration touches it, inside the
+ * migration's write transaction (nobody else can commit meanwhile).
+ * Names the copy PATH.bak-vN, adding the time if that exists already,
+ * and stores its name (caller frees).  When the WAL is empty the copy is
+ * the file byte for byte, exactly as the older camp left it. */
+static int store_backup_before_migration(struct store *st, int from, char **dest)
+{
 	struct stat sb;
 	int r;
 
-	if (stat(dest, &sb) == 0) {
-		free(dest);
-		dest = xasprintf("%s.bak-v%d-%lld", st->path, from, (long long)now_s());
+	*dest = xasprintf("%s.bak-v%d", st->path, from);
+	if (stat(*dest, &sb) == 0) {
+		free(*dest);
+		*dest = xasprintf("%s.bak-v%d-%lld", st->path, from, (long long)now_s());
 	}
-	r = store_backup(st, dest);
+	if (wal_is_empty(st))
+		r = file_copy(st->path, *dest, 0600);
+	else
+		r = backup_via_reader(st, *dest);
 	if (r == 0)
-		log_info("copied the database to %s before migrating it", dest);
-	free(dest);
+		log_info("copied the database to %s before migrating it", *dest);
+	return r;
+}
+
+/* Runs the migrations from version v up to upto on an open transaction. */
+static int migrate_steps(struct store *st, int v, int upto)
+{
+	int r = 0;
+
+	for (; v < upto && r == 0; v++) {
+		char *what =
+			xasprintf("migrating the database to schema version %d", v + 1);
+		char *pragma = xasprintf("PRAGMA user_version = %d", v + 1);
+		if ((r = db_run(st, what, store_migrations[v])) == 0)
+			r = db_run(st, what, pragma);
+		free(pragma);
+		free(what);
+	}
 	return r;
 }
 
 /* Applies migrations from the current version up to `upto`, in one
  * transaction that re-reads the version (another process may have
- * migrated in the meantime). */
+ * migrated in the meantime).  A database that holds anything is copied
+ * first; if a migration fails, nothing changes and the copy stays. */
 static int store_migrate(struct store *st, int upto)
 {
 	static const char what[] = "migrating the database";
-	int v = store_schema_version(st), r;
+	int v = store_schema_version(st), from, r;
+	char *copy = NULL;
 
 	if (v < 0)
 		return store_dberr(st, "reading the schema version");
 	if (v > store_migration_count)
-		return err_set(CAMP_EVERSION,
-			       "%s has schema version %d, but this camp only knows "
-			       "versions up to %d; run a newer camp",
-			       st->path, v, store_migration_count);
+		return err_set(
+			CAMP_EVERSION,
+			"%s has schema version %d, from a newer camp, but this camp "
+			"(%s) only knows versions up to %d; run a newer camp",
+			st->path, v, CAMP_VERSION, store_migration_count);
 	if (v >= upto)
 		return 0;
-	if (v > 0 && (r = store_backup_before_migration(st, v)) != 0)
-		return r;
+	/* Fold the WAL into the file, so the copy can be the file itself. */
+	if (v > 0)
+		sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL,
+					  NULL);
 	if ((r = store_tx_begin(st, what)) != 0)
 		return r;
-	for (v = store_schema_version(st); v < upto && r == 0; v++) {
-		char *pragma = xasprintf("PRAGMA user_version = %d", v + 1);
-		if ((r = db_run(st, what, store_migrations[v])) == 0)
-			r = db_run(st, what, pragma);
-		free(pragma);
-	}
-	return store_tx_end(st, r);
+	from = store_schema_version(st);
+	if (from > 0 && from < upto)
+		r = store_backup_before_migration(st, from, &copy);
+	if (r == 0)
+		r = migrate_steps(st, from, upto);
+	if ((r = store_tx_end(st, r)) != 0 && copy)
+		r = err_set(r, "%s; the database was left as it was (a copy is in %s)",
+			    err_last(), copy);
+	else if (r == 0 && from > 0 && from < upto)
+		log_info("migrated %s from schema version %d to %d", st->path, from,
+			 upto);
+	free(copy);
+	return r;
 }
 
 static int store_configure(struct store *st)
@@ -169,7 +232,7 @@ static int store_configure(struct store *st)
 	char *mode = NULL;
 	int r;
 
-	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+	sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
 	if ((r = sql_text(st, "opening the database", wal, &mode, "")) != 0 &&
 	    r != CAMP_ENOENT)
 		return r;
@@ -200,6 +263,24 @@ int store_open_upto(const char *path, int upto, struct store **out)
 fail:
 	store_close(st);
 	return r;
+}
+
+int store_open_raw(const char *path, int readonly, struct store **out)
+{
+	struct store *st = xcalloc(1, sizeof *st);
+	int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+
+	st->path = xstrdup(path);
+	if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
+		int r = err_set(CAMP_EDB, "cannot open %s: %s", path,
+				st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		store_close(st);
+		return r;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
+	*out = st;
+	return 0;
 }
 
 int store_open(const char *path, int flags, struct store **out)

@@ -347,6 +347,28 @@ static const char migration_posts_account_public[] =
 	"CREATE INDEX posts_account_public ON posts(account_id, visibility, local,"
 	"  boost_of_id) WHERE local = 1 AND boost_of_id IS NULL;";
 
+/* Who is here (presence.c): one row per open session, ssh command or
+ * client, kept fresh by the session's heartbeat; a row whose heartbeat
+ * stopped (a session that crashed) stops counting as online and is
+ * folded into last_seen by the next session to begin.  last_seen keeps
+ * when each member was last here once their sessions have ended.  Row
+ * ids are never reused (AUTOINCREMENT): a crashed session that wakes up
+ * must not touch or end a newer session's row. */
+static const char migration_presence[] =
+	"CREATE TABLE presence ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	"  pid INTEGER NOT NULL,"
+	"  started_at INTEGER NOT NULL,"
+	"  touched_at INTEGER NOT NULL"
+	");"
+	"CREATE INDEX presence_account ON presence(account_id);"
+	"CREATE INDEX presence_touched ON presence(touched_at);"
+	"CREATE TABLE last_seen ("
+	"  account_id INTEGER PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,"
+	"  at INTEGER NOT NULL"
+	");";
+
 const char *const store_migrations[] = {
 	migration_1,
 	migration_2,
@@ -355,5 +377,6 @@ const char *const store_migrations[] = {
 	migration_seen_per_actor,
 	migration_unique_key_id,
 	migration_posts_account_public,
+	migration_presence,
 };
 const int store_migration_count = (int)ARRAY_LEN(store_migrations);

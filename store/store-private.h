@@ -16,6 +16,9 @@
 
 /* ---- db.c: the handle and the migrations -------------------------------- */
 
+/* How long a statement waits for another process's write lock. */
+#define STORE_BUSY_TIMEOUT_MS 10000
+
 struct cached_stmt {
 	const char *sql;
 	sqlite3_stmt *stmt;
@@ -33,6 +36,11 @@ struct store {
 
 extern const char *const store_migrations[];
 extern const int store_migration_count;
+
+/* Opens an existing database file as it is: no WAL switch, no pragmas,
+ * no migration (for checking a backup, or folding a WAL before a
+ * restore).  Close with store_close. */
+int store_open_raw(const char *path, int readonly, struct store **out);
 
 /* The underlying handle, for the unit tests and the benchmark, which
  * set up odd states by hand; store/ itself goes through sql.c. */

@@ -68,6 +68,38 @@ int store_backup(struct store *st, const char *path);
  * poll (PRAGMA data_version). */
 int64_t store_data_version(struct store *st);
 
+/* ---- backup.c: scheduled backups, checking a copy, restoring ------------ */
+
+/* Checks a copy of a camp database at path: PRAGMA integrity_check
+ * passes, it has the camp's tables, and its schema is one this binary
+ * knows (CAMP_EVERSION otherwise).  Stores its schema version.  0, or an
+ * error whose message names path and what is wrong. */
+int backup_verify(const char *path, int *schema);
+/* Makes DIR/backups/camp-YYYYmmdd-HHMMSS.db (UTC) with store_backup,
+ * checks it with backup_verify, records it as the last good backup (a
+ * failure to record is only logged), and removes all but the newest keep
+ * such files.  *path is the new file
+ * (caller frees; NULL on failure, when no unchecked copy is left). */
+int backup_scheduled(struct store *st, const char *dir, long keep, char **path);
+/* Seconds until the next scheduled backup is due (0: now), from the
+ * newest file in DIR/backups alone (the listener, which keeps the
+ * schedule, never opens the database): every seconds after it, or, when
+ * there is none yet, a minute (at most every) after the start, which was
+ * running_s ago.  -1 when every is 0 (no scheduled backups). */
+long backup_due_in(const char *dir, long every, int64_t running_s);
+/* Records a checked copy at path, made at `at`, as the last good backup
+ * (waiting only briefly for busy writers: CAMP_EDB then); backup_last
+ * reads it back (*at 0 and *path NULL when there is none;
+ * caller frees *path). */
+int backup_record(struct store *st, const char *path, int64_t at);
+int backup_last(struct store *st, int64_t *at, char **path);
+/* Replaces DIR/camp.db with a copy of file, after backup_verify passed
+ * on it.  The database it replaces (with its WAL folded in) is kept as
+ * DIR/camp.db.before-restore-YYYYmmdd-HHMMSS, named in *kept (caller
+ * frees; NULL when there was none).  The caller makes sure that nothing
+ * serves the camp (run_lock_take).  On failure camp.db is as it was. */
+int store_restore(const char *dir, const char *file, char **kept);
+
 /* ---- campdir.c: a camp folder ------------------------------------------- */
 
 /* Loads DIR/camp.conf into cfg (defaults first) and opens DIR/camp.db.
@@ -80,6 +112,74 @@ int camp_dir_open(const char *dir, struct config *cfg, struct store **st);
 /* *out is a copy the caller frees, or NULL when the key is unset. */
 int setting_get(struct store *st, const char *key, char **out);
 int setting_set(struct store *st, const char *key, const char *value);
+
+/* ---- presence.c: who is on the camp now, and when each was last here ---- */
+
+#define PRESENCE_BEAT_S 30  /* a session touches its row this often */
+#define PRESENCE_STALE_S 90 /* a row untouched this long no longer counts */
+
+/* A session of member account_id (process pid) begins: stores the id of
+ * its row, to touch and end.  Also tidies the rows of sessions that died
+ * without ending (into last_seen). */
+int presence_begin(struct store *st, int64_t account_id, int pid, int64_t *presence_id);
+/* The session's heartbeat, every PRESENCE_BEAT_S.  CAMP_ENOENT (no
+ * message) when its row was tidied away after a long silence: begin a
+ * new one. */
+int presence_touch(struct store *st, int64_t presence_id);
+/* The session ended: its member was here until now. */
+int presence_end(struct store *st, int64_t presence_id);
+/* Members with at least one session whose heartbeat is fresh. */
+int presence_online_count(struct store *st, int64_t *members);
+/* When a member was last here (now, if online): 0 when never since the
+ * camp began keeping it. */
+int presence_last_seen(struct store *st, int64_t account_id, int64_t *at);
+
+/* ---- health.c: the camp as a running service ---------------------------- */
+
+/* Deliveries waiting for one server. */
+struct health_domain {
+	char *domain;
+	int64_t waiting;       /* jobs waiting for it */
+	int64_t failing;       /* of which tried and failed at least once */
+	int64_t failing_since; /* since when it fails to answer; 0 if it does not */
+	char *last_error;      /* the latest failure, "" if none */
+};
+
+/* What camp status and the admin dashboard show.  Times are seconds
+ * since the epoch, 0 for "none"; strings are owned (camp_health_free). */
+struct camp_health {
+	const char *version;	   /* this binary's (static) */
+	int schema, schema_latest; /* the database's, and this binary's */
+	struct run_info run;	   /* camp serve: running, pid, started_at */
+	int64_t members, members_online;
+	int64_t stewards; /* people who could run the camp (camp_stewards) */
+	char *steward;	  /* the only one's name when stewards is 1, else NULL */
+	int64_t deliveries_waiting, deliveries_failing;
+	int64_t oldest_waiting_at;     /* created_at of the oldest job */
+	struct health_domain *domains; /* most waiting first, at most 10 */
+	int ndomains;
+	int64_t db_bytes, wal_bytes;  /* camp.db and its WAL */
+	int64_t disk_free, disk_size; /* of the camp folder's file system */
+	int64_t backup_at;	      /* the last good backup, or 0 */
+	char *backup_path;
+	char *tls_cert;	       /* built-in HTTPS's certificate file, or NULL */
+	int64_t tls_not_after; /* when it expires (0 if unreadable) */
+	char *tls_error;       /* why it could not be read, or NULL */
+	int64_t clock_offset;  /* another server's Date minus our clock, seconds */
+	int64_t clock_at;      /* when that was seen; 0: never compared */
+	char *clock_peer;      /* the server it was seen from */
+};
+/* Fills h for the camp in dir (whose database st is).  On failure h
+ * holds nothing to free.  Free with camp_health_free. */
+int camp_health_get(struct store *st, const char *dir, struct camp_health *h);
+void camp_health_free(struct camp_health *h);
+/* How many people could run this camp if one of them disappeared (today:
+ * active admins), and the name of the only one when there is exactly
+ * one (caller frees; else NULL).  camp status warns below two. */
+int camp_stewards(struct store *st, int64_t *n, char **only);
+/* Records what a server's answer said of our clock: its Date minus our
+ * time now, in seconds (federation calls this, sparingly). */
+int clock_observe(struct store *st, const char *peer, int64_t offset);
 
 /* ---- audience.c: the visibility levels ---------------------------------- */
 

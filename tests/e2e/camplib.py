@@ -195,12 +195,14 @@ class Server:
     """`camp serve DIR` in the background, logging to DIR/serve.log.  Every
     process it forks (their command line names DIR) is killed at exit."""
 
-    def __init__(self, d):
+    def __init__(self, d, prefix=()):
+        """prefix runs the camp under another program (faketime ...)."""
         self.dir = d
         self.port = int(conf_value(d, "ssh_listen").rsplit(":", 1)[1])
         self.log_path = os.path.join(os.path.dirname(d), "serve.log")
         self.log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen([CAMP, "serve", d], stdin=subprocess.DEVNULL,
+        self.proc = subprocess.Popen(list(prefix) + [CAMP, "serve", d],
+                                     stdin=subprocess.DEVNULL,
                                      stdout=self.log, stderr=self.log)
         cleanup(self.kill_all)
         deadline = time.time() + 20

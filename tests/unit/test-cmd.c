@@ -270,13 +270,16 @@ static int child_exits_3(const char *dir)
 
 static void supervisor_restarts_with_backoff(void **state)
 {
-	static const struct sshd_child table[] = {{"quitter", child_exits_3},
-						  {NULL, NULL}};
-	struct supervisor *sv = supervisor_new("/nonexistent", table);
+	static const struct sshd_child table[] = {{"quitter", child_exits_3, NULL},
+						  {NULL, NULL, NULL}};
+	struct config cfg;
+	struct supervisor *sv;
 	int status;
 	pid_t pid;
 
 	(void)state;
+	config_defaults(&cfg);
+	sv = supervisor_new("/nonexistent", &cfg, table);
 	assert_int_equal(supervisor_tick(sv, 1000), -1);
 	assert_int_equal(supervisor_running(sv), 1);
 	pid = wait(&status);
@@ -294,6 +297,66 @@ static void supervisor_restarts_with_backoff(void **state)
 	assert_int_equal(supervisor_tick(sv, 9000), -1);
 	assert_int_equal(supervisor_running(sv), 0);
 	supervisor_free(sv);
+	config_free(&cfg);
+}
+
+static long job_due_s;
+static int job_exit;
+
+static long job_due(const char *dir, const struct config *cfg, int64_t running_s)
+{
+	(void)dir, (void)cfg, (void)running_s;
+	return job_due_s;
+}
+
+static int job_main(const char *dir)
+{
+	(void)dir;
+	return job_exit;
+}
+
+/* Runs the job once; returns the tick's answer right after it ended. */
+static int job_once(struct supervisor *sv, int64_t at)
+{
+	int status;
+	pid_t pid;
+
+	assert_int_equal(supervisor_running(sv), 1);
+	pid = wait(&status);
+	assert_int_equal(supervisor_reaped(sv, pid, status, at), 1);
+	assert_int_equal(supervisor_running(sv), 0);
+	return supervisor_tick(sv, at + 100);
+}
+
+/* A job starts when its due_in says so, is asked again at least every
+ * minute, and after a failure waits a minute, then two. */
+static void supervisor_runs_jobs_when_due(void **state)
+{
+	static const struct sshd_child table[] = {{"job", job_main, job_due},
+						  {NULL, NULL, NULL}};
+	struct config cfg;
+	struct supervisor *sv;
+
+	(void)state;
+	config_defaults(&cfg);
+	sv = supervisor_new("/nonexistent", &cfg, table);
+	job_due_s = 5;
+	assert_int_equal(supervisor_tick(sv, 1000), 5000);
+	assert_int_equal(supervisor_running(sv), 0);
+	job_due_s = -1; /* turned off: asked again in a minute */
+	assert_int_equal(supervisor_tick(sv, 6000), 60000);
+	job_due_s = 0;
+	job_exit = 3;
+	assert_int_equal(supervisor_tick(sv, 66000), -1);
+	assert_int_equal(job_once(sv, 66100), 59900); /* failed: a minute */
+	assert_int_equal(supervisor_tick(sv, 126100), -1);
+	assert_int_equal(job_once(sv, 126200), 119900); /* then two */
+	job_exit = 0;
+	assert_int_equal(supervisor_tick(sv, 246200), -1);
+	job_due_s = 7; /* it worked: asked again at once */
+	assert_int_equal(job_once(sv, 246300), 7000);
+	supervisor_free(sv);
+	config_free(&cfg);
 }
 
 int main(void)
@@ -313,6 +376,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(joining_through_the_table, setup,
 						teardown),
 		cmocka_unit_test(supervisor_restarts_with_backoff),
+		cmocka_unit_test(supervisor_runs_jobs_when_due),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
